@@ -1,0 +1,308 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { MappingError } from "./errors.js";
+import { truncateAtWord } from "./strings.js";
+import { pickDescription, toPlainText } from "./text.js";
+
+describe("toPlainText: markup", () => {
+  test.each<[string, string, string]>([
+    ["plain text passes through", "Soft cotton tee", "Soft cotton tee"],
+    [
+      "inline tags removed",
+      "A <b>bold</b> and <em>lovely</em> <a href='/x'>tee</a>",
+      "A bold and lovely tee",
+    ],
+    ["adjacent inline tags do not add spaces", "<span>Cot</span><span>ton</span>", "Cotton"],
+    ["named entities", "Tom &amp; Jerry &lt;3 &quot;hi&quot; &copy;", 'Tom & Jerry <3 "hi" ©'],
+    ["numeric entities", "&#8364;5 &#x1F600; &#233;t&#xE9;", "€5 😀 été"],
+    ["&nbsp; is a space", "100&nbsp;%&nbsp;&nbsp;cotton", "100 % cotton"],
+    ["unknown entity kept literally", "a &bogus; b", "a &bogus; b"],
+    ["script content dropped", "a<script>alert('x<y')</script>b", "ab"],
+    ["style content dropped", "<style>p{color:red}</style>Text", "Text"],
+    ["noscript content dropped", "a <noscript>enable JS</noscript>b", "a b"],
+    ["template content dropped", "a<template><p>hidden</p></template> b", "a b"],
+    ["iframe content dropped", "a<iframe src='x'>fallback <p>text</p></iframe> b", "a b"],
+    ["svg text dropped", "a<svg><title>icon</title><text>t</text></svg>b", "ab"],
+    ["comments dropped", "a<!-- secret -->b", "ab"],
+    ["CDATA dropped as in browsers", "a<![CDATA[ raw ]]>b", "ab"],
+    ["paragraphs separated by a blank line", "<p>One</p><p>Two</p>", "One\n\nTwo"],
+    ["headings are paragraphs", "<h2>Title</h2>Body", "Title\n\nBody"],
+    ["div is a line", "<div>One</div><div>Two</div>", "One\nTwo"],
+    ["br is a line break", "One<br>Two<br/>Three", "One\nTwo\nThree"],
+    ["double br is a blank line", "One<br><br>Two", "One\n\nTwo"],
+    [
+      "many breaks collapse to one blank line",
+      "One<br><br><br><br><p></p><p></p>Two",
+      "One\n\nTwo",
+    ],
+    ["unordered list bullets", "<ul><li>Red</li><li>Blue</li></ul>", "• Red\n• Blue"],
+    ["ordered list numbers", "<ol><li>Wash</li><li>Dry</li></ol>", "1. Wash\n2. Dry"],
+    ["ordered list start attribute", "<ol start='3'><li>c</li><li>d</li></ol>", "3. c\n4. d"],
+    ["nested lists", "<ul><li>A<ul><li>A1</li></ul></li><li>B</li></ul>", "• A\n• A1\n• B"],
+    ["li without a list", "<li>x</li>", "• x"],
+    ["empty li leaves no bullet", "<ul><li></li><li>x</li></ul>", "• x"],
+    [
+      "list after text gets a blank line",
+      "Colours:<ul><li>Red</li></ul>After",
+      "Colours:\n\n• Red\n\nAfter",
+    ],
+    [
+      "table rows are lines, cells spaced",
+      "<table><tr><th>Size</th><th>Chest</th></tr><tr><td>M</td><td>104</td></tr></table>",
+      "Size Chest\nM 104",
+    ],
+    [
+      "blockquote, section, article",
+      "<section>a</section><article>b</article><blockquote>c</blockquote>",
+      "a\n\nb\n\nc",
+    ],
+    ["whitespace collapsed", "  lots   of\n\n\t spaces  ", "lots of spaces"],
+    ["source newlines are spaces in HTML", "line one\nline two", "line one line two"],
+    ["whitespace around breaks removed", "<p>  a  </p>  <p>  b  </p>", "a\n\nb"],
+    ["uppercase tags", "<P>A</P><BR><SCRIPT>x</SCRIPT>B", "A\n\nB"],
+    ["img and input add nothing", "a<img src='x.jpg' alt='photo'>b<input value='v'>", "ab"],
+  ])("%s", (_label, html, expected) => {
+    expect(toPlainText(html)).toBe(expected);
+  });
+});
+
+describe("toPlainText: malformed HTML", () => {
+  test.each<[string, string, string]>([
+    ["unclosed tags", "<p>one<p>two<div>three", "one\n\ntwo\nthree"],
+    ["stray closing tags", "a</p></div></span>b", "a\n\n\nb".replace("\n\n\n", "\n\n")],
+    ["unclosed comment swallows the rest", "a<!-- b", "a"],
+    ["unclosed script swallows the rest", "a<script>b", "a"],
+    ["a lone < is text", "1 < 2 and 3 > 2", "1 < 2 and 3 > 2"],
+    ["broken attribute quotes", '<a href="x>link</a> text', ""],
+    ["tag soup", "<b><i>x</b></i>y", "xy"],
+    ["null characters do not throw", "a\u0000b", "a\u0000b"],
+  ])("%s", (_label, html, expected) => {
+    expect(toPlainText(html)).toBe(expected);
+  });
+});
+
+describe("toPlainText: WordPress shortcodes", () => {
+  test.each<[string, string, string]>([
+    ["gallery with attributes", 'Before [gallery ids="1,2"] after', "Before after"],
+    ["self-closing", "a [gallery /] b", "a b"],
+    [
+      "enclosing shortcode keeps its text",
+      '[caption id="a1" align="left"]<img src="x">A caption[/caption]',
+      "A caption",
+    ],
+    ["page-builder rows", "[vc_row][vc_column]Text[/vc_column][/vc_row]", "Text"],
+    ["known bare shortcode", "[products] More", "More"],
+    [
+      "bare brackets in prose are kept",
+      "Colour [Red], size [M] [sic] [1]",
+      "Colour [Red], size [M] [sic] [1]",
+    ],
+    ["entities inside attributes", "x [embed src=&quot;https://y&quot;] z", "x z"],
+  ])("%s", (_label, html, expected) => {
+    expect(toPlainText(html)).toBe(expected);
+  });
+
+  test("stripShortcodes: false keeps them", () => {
+    expect(toPlainText('a [gallery ids="1"] b', { stripShortcodes: false })).toBe(
+      'a [gallery ids="1"] b',
+    );
+  });
+});
+
+describe("toPlainText: keepSourceLineBreaks (raw WordPress content)", () => {
+  test.each<[string, string, string]>([
+    ["single newline is a line", "one\ntwo", "one\ntwo"],
+    ["blank line is a paragraph", "one\n\ntwo", "one\n\ntwo"],
+    ["many blank lines collapse", "one\n\n\n\n\ntwo", "one\n\ntwo"],
+    ["CRLF", "one\r\ntwo\r\n\r\nthree", "one\ntwo\n\nthree"],
+    ["whitespace-only lines count as blank", "one\n   \ntwo", "one\n\ntwo"],
+    ["mixed with tags", "<b>one</b>\ntwo", "one\ntwo"],
+  ])("%s", (_label, html, expected) => {
+    expect(toPlainText(html, { keepSourceLineBreaks: true })).toBe(expected);
+  });
+});
+
+describe("toPlainText: length", () => {
+  test("default maxLength is 2000", () => {
+    const text = toPlainText(`<p>${"word ".repeat(1000)}</p>`);
+    expect(text.length).toBeLessThanOrEqual(2000);
+    expect(text.endsWith("word…")).toBe(true);
+  });
+
+  test.each<[string, string, number, string]>([
+    ["fits exactly", "one two three", 13, "one two three"],
+    ["cut at a word boundary with an ellipsis", "one two three", 10, "one two…"],
+    ["boundary right at the cut", "one two three", 9, "one two…"],
+    ["trailing separators dropped before the ellipsis", "red, green, blue", 12, "red, green…"],
+    ["one long word is cut inside", "supercalifragilistic", 8, "superca…"],
+    ["maxLength 1", "hello", 1, "…"],
+    ["block breaks count", "<p>aa</p><p>bb</p>", 6, "aa\n\nbb"],
+  ])("%s", (_label, html, maxLength, expected) => {
+    const text = toPlainText(html, { maxLength });
+    expect(text).toBe(expected);
+    expect(text.length).toBeLessThanOrEqual(maxLength);
+  });
+
+  test("never splits a surrogate pair", () => {
+    const text = toPlainText("😀😀😀😀😀", { maxLength: 4 });
+    expect(text).toBe("😀…");
+  });
+
+  test.each([0, -1, 1.5, Number.NaN])("refuses maxLength %s", (maxLength) => {
+    expect(() => toPlainText("x", { maxLength })).toThrow(MappingError);
+  });
+
+  test("huge input: stops reading once the limit is passed and stays correct", () => {
+    const html = `<p>${"Lorem ipsum <b>dolor</b> sit amet. ".repeat(200_000)}</p>`; // ~7 MB
+    const text = toPlainText(html, { maxLength: 100 });
+    expect(text.length).toBeLessThanOrEqual(100);
+    expect(text.startsWith("Lorem ipsum dolor sit amet. Lorem")).toBe(true);
+  });
+
+  test("huge input read to the end (nested, malformed, many entities)", () => {
+    const unit = "<div><ul><li>a &amp; b</li><li>[x_y]c<script>d</script>";
+    const html = unit.repeat(50_000); // ~2.7 MB, nothing closed
+    const text = toPlainText(html, { maxLength: 10_000_000 });
+    expect(text.startsWith("• a & b\n• c\n• a & b")).toBe(true);
+    expect(text.split("\n")).toHaveLength(100_000);
+  });
+});
+
+describe("toPlainText: properties", () => {
+  const htmlish = fc
+    .array(
+      fc.oneof(
+        fc.string(),
+        fc.constantFrom(
+          "<p>",
+          "</p>",
+          "<br>",
+          "<li>",
+          "<ul>",
+          "</ul>",
+          "<script>",
+          "</script>",
+          "&amp;",
+          "&nbsp;",
+          "[gallery]",
+          "<!--",
+          "-->",
+          "\n",
+          "<div>",
+        ),
+      ),
+      { maxLength: 40 },
+    )
+    .map((parts) => parts.join(""));
+
+  test("never throws; trimmed; no tags of its own; at most maxLength; no 3 newlines in a row", () => {
+    fc.assert(
+      fc.property(htmlish, fc.integer({ min: 1, max: 300 }), (html, maxLength) => {
+        const text = toPlainText(html, { maxLength });
+        expect(text.length).toBeLessThanOrEqual(maxLength);
+        expect(text).toBe(text.trim());
+        expect(text).not.toMatch(/\n\n\n| {2}|[ \t]\n|\n[ \t]/);
+      }),
+    );
+  });
+
+  test("plain text without markup characters only has its whitespace collapsed", () => {
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !/[<&[]/.test(s)),
+        (text) => {
+          expect(toPlainText(text, { maxLength: 10_000 })).toBe(text.replace(/\s+/g, " ").trim());
+        },
+      ),
+    );
+  });
+
+  test("the no-markup shortcut gives what the tokenizer gives", () => {
+    // An empty inline element changes nothing but forces the tokenizer path.
+    const texty = fc
+      .array(
+        fc.constantFrom(
+          "a",
+          "B",
+          " ",
+          "\n",
+          "<",
+          "& ",
+          "&&",
+          "1",
+          "#",
+          ";",
+          "[x]",
+          "<3",
+          "\u00a0",
+          "é",
+        ),
+        {
+          maxLength: 40,
+        },
+      )
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(texty, fc.boolean(), (text, keepSourceLineBreaks) => {
+        const options = { keepSourceLineBreaks, maxLength: 10_000 };
+        expect(toPlainText(text, options)).toBe(toPlainText(`<span></span>${text}`, options));
+      }),
+    );
+  });
+
+  test("truncation is a prefix of the full text plus the ellipsis", () => {
+    fc.assert(
+      fc.property(htmlish, fc.integer({ min: 2, max: 80 }), (html, maxLength) => {
+        const full = toPlainText(html, { maxLength: 100_000 });
+        const short = toPlainText(html, { maxLength });
+        if (full.length <= maxLength) expect(short).toBe(full);
+        else {
+          expect(short.endsWith("…")).toBe(true);
+          expect(full.startsWith(short.slice(0, -1))).toBe(true);
+        }
+      }),
+    );
+  });
+});
+
+describe("truncateAtWord", () => {
+  test("custom ellipsis", () => {
+    expect(truncateAtWord("one two three", 10, "...")).toBe("one two...");
+  });
+
+  test("property: length bound and prefix", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.integer({ min: 1, max: 50 }), (text, maxLength) => {
+        const result = truncateAtWord(text, maxLength);
+        expect(result.length).toBeLessThanOrEqual(Math.max(maxLength, 0));
+        if (text.length <= maxLength) expect(result).toBe(text);
+        else expect(text.startsWith(result.slice(0, -1))).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("pickDescription", () => {
+  test.each<[string, { short?: string | null; long?: string | null }, string | undefined]>([
+    ["prefers the short description", { short: "<p>Short</p>", long: "<p>Long</p>" }, "Short"],
+    [
+      "falls back when the short one has no text",
+      { short: "<p> </p><script>x</script>", long: "Long" },
+      "Long",
+    ],
+    [
+      "falls back when the short one is only a shortcode",
+      { short: '[gallery ids="1"]', long: "Long" },
+      "Long",
+    ],
+    ["null short", { short: null, long: "Long" }, "Long"],
+    ["neither has text", { short: "", long: "<br>" }, undefined],
+    ["nothing given", {}, undefined],
+  ])("%s", (_label, input, expected) => {
+    expect(pickDescription(input)).toBe(expected);
+  });
+
+  test("passes the options on", () => {
+    expect(pickDescription({ long: "one two three" }, { maxLength: 10 })).toBe("one two…");
+  });
+});

@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import { type RedisClient, RedisConnection } from "bullmq";
+import { afterAll, describe, expect, it } from "vitest";
+import { openBullMqQueue } from "./bullmq-queue.js";
+import { runChangeQueueConformance } from "./conformance.js";
+import { enqueueInChildThenKill } from "./kill-child.js";
+
+// The machine's Redis; every harness gets its own queue name, and deletes its keys afterwards.
+const CONNECTION = { host: "127.0.0.1", port: 6379, maxRetriesPerRequest: 1 };
+const PREFIX = "neuroon-test";
+const RUN_ID = randomUUID().slice(0, 8);
+let harnessCount = 0;
+
+// A bare connection, not a BullMQ Queue: a Queue would write its own meta key.
+async function withClient<T>(fn: (client: RedisClient) => Promise<T>): Promise<T> {
+  const connection = new RedisConnection(CONNECTION, { blocking: false });
+  try {
+    return await fn(await connection.client);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function deleteQueueKeys(name: string): Promise<void> {
+  await withClient(async (client) => {
+    let cursor = "0";
+    do {
+      const [next, keys] = await client.scan(cursor, {
+        MATCH: `${PREFIX}:{${name}}:*`,
+        COUNT: 500,
+      });
+      cursor = next;
+      if (keys.length > 0) await client.del(...keys);
+    } while (cursor !== "0");
+  });
+}
+
+runChangeQueueConformance("bullmq (redis)", async (clock) => {
+  harnessCount += 1;
+  const name = `cq-${RUN_ID}-${harnessCount}`;
+  const options = { connection: CONNECTION, prefix: PREFIX, name };
+  return {
+    open: async () => openBullMqQueue({ ...options, now: clock.now }),
+    enqueueThenKill: (change) =>
+      enqueueInChildThenKill({
+        moduleUrl: new URL("./bullmq-queue.ts", import.meta.url).href,
+        factory: "openBullMqQueue",
+        options,
+        nowMs: clock.now(),
+        change,
+      }),
+    cleanup: () => deleteQueueKeys(name),
+  };
+});
+
+describe("BullMqChangeQueue", () => {
+  const name = `cq-${RUN_ID}-own`;
+  afterAll(() => deleteQueueKeys(name));
+
+  it("uses the Redis server clock by default", async () => {
+    const queue = openBullMqQueue({ connection: CONNECTION, prefix: PREFIX, name });
+    try {
+      const before = Date.now();
+      await queue.enqueue({ kind: "product", key: "p1" });
+      const [change] = await queue.claim({ limit: 1, leaseMs: 60_000 });
+      // Redis runs on this machine, so its clock matches ours within a few ms.
+      expect(change?.firstEnqueuedAt).toBeGreaterThanOrEqual(before - 1_000);
+      expect(change?.firstEnqueuedAt).toBeLessThanOrEqual(Date.now() + 1_000);
+      await queue.ack([change?.id ?? ""]);
+      expect(await queue.stats()).toEqual({ pending: 0, delayed: 0, inFlight: 0, deadLetters: 0 });
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("keeps every key of a queue in one Redis Cluster hash slot", async () => {
+    const queue = openBullMqQueue({ connection: CONNECTION, prefix: PREFIX, name });
+    try {
+      await queue.enqueue({ kind: "product", key: "p1" });
+    } finally {
+      await queue.close();
+    }
+    const keys = await withClient(async (client) => {
+      const [, found] = await client.scan("0", { MATCH: `${PREFIX}:*${name}*`, COUNT: 10_000 });
+      return found;
+    });
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.startsWith(`${PREFIX}:{${name}}:changes:`)).toBe(true);
+  });
+
+  it("leaves a client it was given open on close", async () => {
+    await withClient(async (client) => {
+      const queue = openBullMqQueue({ connection: client, prefix: PREFIX, name });
+      await queue.enqueue({ kind: "conversion", key: "o1" });
+      await queue.close();
+      expect(await client.get(`${PREFIX}:{${name}}:changes:seq`)).toEqual(expect.any(String));
+    });
+  });
+
+  it("rejects calls after close", async () => {
+    const queue = openBullMqQueue({ connection: CONNECTION, prefix: PREFIX, name });
+    await queue.close();
+    await expect(queue.stats()).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,480 @@
+import { type ConnectionOptions, isRedisInstance, type RedisClient, RedisConnection } from "bullmq";
+import type {
+  ChangeInput,
+  ChangeKind,
+  ChangeQueue,
+  ClaimOptions,
+  DeadLetter,
+  QueuedChange,
+  QueueStats,
+} from "./types.js";
+import {
+  DEFAULT_DEAD_LETTER_LIMIT,
+  encodePayload,
+  LEASE_EXPIRED_ERROR,
+  normaliseChanges,
+  validateClaimOptions,
+  validateFailOptions,
+} from "./validate.js";
+
+/** Options for {@link openBullMqQueue}. */
+export interface BullMqQueueOptions {
+  /** Redis connection: ioredis options (`{ host, port }`), or an existing client to share. */
+  connection: ConnectionOptions;
+  /** Queue name; queues with different names on one Redis are independent. Default `neuroon-changes`. */
+  name?: string;
+  /** Key prefix, as in BullMQ. Default `bull`. */
+  prefix?: string;
+  /**
+   * Clock in epoch ms. Default: the Redis server's clock, read inside each script, so workers on
+   * machines with skewed clocks still agree on when a lease or a retry delay has run out.
+   */
+  now?: () => number;
+  /** Connection errors BullMQ emits between calls (calls themselves reject). Default: ignored. */
+  onError?: (error: Error) => void;
+}
+
+/** Default queue name of {@link BullMqChangeQueue}. */
+export const DEFAULT_BULLMQ_QUEUE_NAME = "neuroon-changes";
+
+// Shared by every script. Key layout under B = "<prefix>:{<name>}:changes" (the braces are a
+// Redis Cluster hash tag, so every key of one queue lives in one slot and scripts stay atomic):
+//   B:seq            INCR counter for change ids (ids are never reused)
+//   B:c:<id>         hash: lane key kind [payload] [origin] attempts coalesced first last avail
+//                    [lastError] and, for dead letters, failedAt reason
+//   B:keys           hash "<lane>\n<key>" -> id of the one not-in-flight change for that key
+//   B:ready:<kind>   zset id (score id): claimable now, oldest first
+//   B:delayed        zset id (score available-at ms): waiting for a retry delay
+//   B:leased         zset id (score lease-until ms): in flight
+//   B:dead           zset id (score failed-at ms): dead letters
+// Scripts get B as KEYS[1] and compute the rest, as BullMQ's own scripts do.
+const LUA_PRELUDE = `
+local B = KEYS[1]
+local function clock(arg)
+  if arg ~= '' then return tonumber(arg) end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function ckey(id) return B .. ':c:' .. id end
+local function read(id)
+  local flat = redis.call('HGETALL', ckey(id))
+  if #flat == 0 then return nil end
+  local row = {}
+  for i = 1, #flat, 2 do row[flat[i]] = flat[i + 1] end
+  row.id = id
+  return row
+end
+local function schedule(id, kind, avail, now)
+  redis.call('ZREM', B .. ':ready:' .. kind, id)
+  redis.call('ZREM', B .. ':delayed', id)
+  if avail <= now then
+    redis.call('ZADD', B .. ':ready:' .. kind, tonumber(id), id)
+  else
+    redis.call('ZADD', B .. ':delayed', avail, id)
+  end
+end
+local function setOptional(h, field, value)
+  if value == nil then redis.call('HDEL', h, field) else redis.call('HSET', h, field, value) end
+end
+-- Inserts row f (a table of fields) as not-in-flight, or merges it into the not-in-flight change
+-- already there for its key. incoming decides whose kind/payload/origin survives: a fresh enqueue
+-- wins; a change coming back from flight or the dead letters is older than the pending one.
+local function upsert(f, incoming, now)
+  local field = f.lane .. '\\n' .. f.key
+  local pid = redis.call('HGET', B .. ':keys', field)
+  if pid then
+    local p = read(pid)
+    local h = ckey(pid)
+    local kind = p.kind
+    if incoming then
+      kind = f.kind
+      redis.call('ZREM', B .. ':ready:' .. p.kind, pid)
+      redis.call('HSET', h, 'kind', kind)
+      setOptional(h, 'payload', f.payload)
+      setOptional(h, 'origin', f.origin)
+    end
+    redis.call('HSET', h,
+      'coalesced', tonumber(p.coalesced) + tonumber(f.coalesced),
+      'first', math.min(tonumber(p.first), tonumber(f.first)),
+      'last', math.max(tonumber(p.last), tonumber(f.last)),
+      'attempts', math.max(tonumber(p.attempts), tonumber(f.attempts)))
+    if f.lastError ~= nil then redis.call('HSET', h, 'lastError', f.lastError) end
+    local avail = math.max(tonumber(p.avail), tonumber(f.avail))
+    redis.call('HSET', h, 'avail', avail)
+    schedule(pid, kind, avail, now)
+    return pid
+  end
+  -- A new change, or one whose hash the caller just deleted: no stale fields or zset entries to
+  -- clear, so this path is five calls (it is the hot path of a 10 000-change enqueue).
+  local id = f.id
+  if id == nil then id = tostring(redis.call('INCR', B .. ':seq')) end
+  local fields = { 'lane', f.lane, 'key', f.key, 'kind', f.kind, 'attempts', f.attempts,
+    'coalesced', f.coalesced, 'first', f.first, 'last', f.last, 'avail', f.avail }
+  if f.payload ~= nil then fields[#fields + 1] = 'payload'; fields[#fields + 1] = f.payload end
+  if f.origin ~= nil then fields[#fields + 1] = 'origin'; fields[#fields + 1] = f.origin end
+  if f.lastError ~= nil then
+    fields[#fields + 1] = 'lastError'
+    fields[#fields + 1] = f.lastError
+  end
+  redis.call('HSET', ckey(id), unpack(fields))
+  redis.call('HSET', B .. ':keys', field, id)
+  local avail = tonumber(f.avail)
+  if avail <= now then
+    redis.call('ZADD', B .. ':ready:' .. f.kind, tonumber(id), id)
+  else
+    redis.call('ZADD', B .. ':delayed', avail, id)
+  end
+  return id
+end
+-- Takes an in-flight change out of flight: ready again at avail, or merged into a newer pending one.
+local function putBack(id, attempts, avail, lastError, now)
+  local row = read(id)
+  redis.call('ZREM', B .. ':leased', id)
+  redis.call('DEL', ckey(id))
+  row.attempts = attempts
+  row.avail = avail
+  row.lastError = lastError
+  upsert(row, false, now)
+end
+local function flatten(row)
+  local out = {}
+  for k, v in pairs(row) do
+    out[#out + 1] = k
+    out[#out + 1] = tostring(v)
+  end
+  return out
+end
+`;
+
+// ARGV: now, then per change 4 values: kind, key, payload, origin; payload and origin are "" when
+// absent and "=" .. value when present, so an empty origin survives the trip.
+const ENQUEUE_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+for i = 2, #ARGV, 4 do
+  local kind = ARGV[i]
+  local f = { kind = kind, key = ARGV[i + 1], attempts = 0, coalesced = 1, first = now,
+    last = now, avail = now }
+  f.lane = kind == 'conversion' and 'conversion' or 'product'
+  if ARGV[i + 2] ~= '' then f.payload = string.sub(ARGV[i + 2], 2) end
+  if ARGV[i + 3] ~= '' then f.origin = string.sub(ARGV[i + 3], 2) end
+  upsert(f, true, now)
+end
+return 1
+`;
+
+// ARGV: now, leaseMs, limit, expiredError, kinds...
+const CLAIM_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+local leaseUntil = now + tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. ':leased', '-inf', now)) do
+  local row = read(id)
+  putBack(id, tonumber(row.attempts) + 1, now, ARGV[4], now)
+end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. ':delayed', '-inf', now)) do
+  redis.call('ZREM', B .. ':delayed', id)
+  redis.call('ZADD', B .. ':ready:' .. redis.call('HGET', ckey(id), 'kind'), tonumber(id), id)
+end
+local candidates = {}
+for i = 5, #ARGV do
+  for _, id in ipairs(redis.call('ZRANGE', B .. ':ready:' .. ARGV[i], 0, limit - 1)) do
+    candidates[#candidates + 1] = tonumber(id)
+  end
+end
+table.sort(candidates)
+local claimed = {}
+for i = 1, math.min(limit, #candidates) do
+  local id = tostring(candidates[i])
+  local row = read(id)
+  redis.call('ZREM', B .. ':ready:' .. row.kind, id)
+  redis.call('ZADD', B .. ':leased', leaseUntil, id)
+  redis.call('HDEL', B .. ':keys', row.lane .. '\\n' .. row.key)
+  claimed[#claimed + 1] = flatten(row)
+end
+return claimed
+`;
+
+// ARGV: now, ids... Only a live lease can be acked: an expired one is due for redelivery.
+const ACK_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+for i = 2, #ARGV do
+  local lease = redis.call('ZSCORE', B .. ':leased', ARGV[i])
+  if lease and tonumber(lease) > now then
+    redis.call('ZREM', B .. ':leased', ARGV[i])
+    redis.call('DEL', ckey(ARGV[i]))
+  end
+end
+return 1
+`;
+
+// ARGV: now, id, error, delayMs, maxAttempts
+const FAIL_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+local id = ARGV[2]
+local lease = redis.call('ZSCORE', B .. ':leased', id)
+if not lease or tonumber(lease) <= now then return 'retrying' end
+local attempts = tonumber(redis.call('HGET', ckey(id), 'attempts')) + 1
+if attempts >= tonumber(ARGV[5]) then
+  redis.call('ZREM', B .. ':leased', id)
+  redis.call('HSET', ckey(id), 'attempts', attempts, 'lastError', ARGV[3], 'failedAt', now,
+    'reason', ARGV[3])
+  redis.call('ZADD', B .. ':dead', now, id)
+  return 'dead'
+end
+putBack(id, attempts, now + tonumber(ARGV[4]), ARGV[3], now)
+return 'retrying'
+`;
+
+// ARGV: limit
+const LIST_DEAD_LUA = `${LUA_PRELUDE}
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', B .. ':dead', 0, tonumber(ARGV[1]) - 1)) do
+  out[#out + 1] = flatten(read(id))
+end
+return out
+`;
+
+// ARGV: now, all ("1" or "0"), ids...
+const REPLAY_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+local ids = {}
+if ARGV[2] == '1' then
+  ids = redis.call('ZRANGE', B .. ':dead', 0, -1)
+else
+  for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+end
+local count = 0
+for _, id in ipairs(ids) do
+  if redis.call('ZREM', B .. ':dead', id) == 1 then
+    local row = read(id)
+    redis.call('DEL', ckey(id))
+    row.failedAt = nil
+    row.reason = nil
+    row.attempts = 0
+    row.avail = now
+    upsert(row, false, now)
+    count = count + 1
+  end
+end
+return count
+`;
+
+// ARGV: now
+const STATS_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+local ready = redis.call('ZCARD', B .. ':ready:product') + redis.call('ZCARD', B .. ':ready:delete')
+  + redis.call('ZCARD', B .. ':ready:conversion')
+local dueDelayed = redis.call('ZCOUNT', B .. ':delayed', '-inf', now)
+local expired = redis.call('ZCOUNT', B .. ':leased', '-inf', now)
+return {
+  ready + dueDelayed + expired,
+  redis.call('ZCOUNT', B .. ':delayed', '(' .. now, '+inf'),
+  redis.call('ZCOUNT', B .. ':leased', '(' .. now, '+inf'),
+  redis.call('ZCARD', B .. ':dead'),
+}
+`;
+
+// Commands are registered on a client BullMQ may share with other code, so the names are
+// namespaced and versioned: a changed script gets a new name rather than clobbering a live one.
+const SCRIPTS = {
+  neuroonCqEnqueueV1: ENQUEUE_LUA,
+  neuroonCqClaimV1: CLAIM_LUA,
+  neuroonCqAckV1: ACK_LUA,
+  neuroonCqFailV1: FAIL_LUA,
+  neuroonCqListDeadV1: LIST_DEAD_LUA,
+  neuroonCqReplayV1: REPLAY_LUA,
+  neuroonCqStatsV1: STATS_LUA,
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+
+/**
+ * The {@link ChangeQueue} for several workers on several machines, on Redis through BullMQ's
+ * connection layer. Import it from `@neuroon/core/bullmq` (BullMQ is an optional peer dependency).
+ *
+ * BullMQ's job model does not fit this interface: a job id dedupes but keeps the first payload
+ * (we need the latest), a change arriving while its job is active must become a second change, and
+ * BullMQ hands out one job per call with no kind filter. So each operation is one Lua script over
+ * the same Redis connection BullMQ manages (ioredis or node-redis, cluster-safe keys), which makes
+ * coalescing, claim-many, lease expiry and dead-lettering atomic across any number of processes
+ * without in-process state. The data lives beside, not inside, BullMQ's own job keys.
+ */
+export class BullMqChangeQueue implements ChangeQueue {
+  readonly #connection: RedisConnection;
+  readonly #base: string;
+  readonly #now: (() => number) | undefined;
+  #client: Promise<RedisClient> | undefined;
+  #closed = false;
+
+  /** Creates the queue; the connection opens lazily on first use. */
+  constructor(options: BullMqQueueOptions) {
+    const name = options.name ?? DEFAULT_BULLMQ_QUEUE_NAME;
+    const prefix = options.prefix ?? "bull";
+    if (name.length === 0 || name.includes(":") || name.includes("{") || name.includes("}")) {
+      throw new TypeError(
+        `BullMqChangeQueue name must be non-empty without ":", "{" or "}", received ${JSON.stringify(name)}`,
+      );
+    }
+    // BullMQ's connection layer rather than a BullMQ Queue: a Queue writes its own meta key on
+    // start, and we need none of its job scripts. A client passed in is shared and left open.
+    this.#connection = new RedisConnection(options.connection, {
+      shared: isRedisInstance(options.connection),
+      blocking: false,
+    });
+    const onError = options.onError;
+    this.#connection.on("error", (error: Error) => onError?.(error));
+    this.#base = `${prefix}:{${name}}:changes`;
+    this.#now = options.now;
+  }
+
+  async enqueue(changes: ChangeInput | readonly ChangeInput[]): Promise<void> {
+    const list = normaliseChanges(changes);
+    if (list.length === 0) return;
+    const args: string[] = [];
+    for (const change of list) {
+      const payload = encodePayload(change.payload);
+      args.push(
+        change.kind,
+        change.key,
+        payload === null ? "" : `=${payload}`,
+        change.origin === undefined ? "" : `=${change.origin}`,
+      );
+    }
+    // Redis applies a script atomically, and ioredis resolves after the reply, i.e. after Redis
+    // applied it (durable to the extent the server's AOF/RDB settings make it; see the README).
+    await this.#run("neuroonCqEnqueueV1", [this.#clock(), ...args]);
+  }
+
+  async claim(options: ClaimOptions): Promise<QueuedChange[]> {
+    const kinds = validateClaimOptions(options);
+    if (kinds.length === 0) return [];
+    const rows = (await this.#run("neuroonCqClaimV1", [
+      this.#clock(),
+      String(Math.ceil(options.leaseMs)),
+      String(options.limit),
+      LEASE_EXPIRED_ERROR,
+      ...kinds,
+    ])) as string[][];
+    return rows.map((flat) => toQueuedChange(toRecord(flat)));
+  }
+
+  async ack(ids: readonly string[]): Promise<void> {
+    const valid = ids.filter(isId);
+    if (valid.length === 0) return;
+    await this.#run("neuroonCqAckV1", [this.#clock(), ...valid]);
+  }
+
+  async fail(
+    id: string,
+    error: string,
+    options: { delayMs: number; maxAttempts: number },
+  ): Promise<"retrying" | "dead"> {
+    validateFailOptions(options);
+    if (!isId(id)) return "retrying";
+    const outcome = await this.#run("neuroonCqFailV1", [
+      this.#clock(),
+      id,
+      error,
+      String(Math.ceil(options.delayMs)),
+      String(options.maxAttempts),
+    ]);
+    return outcome === "dead" ? "dead" : "retrying";
+  }
+
+  async listDeadLetters(options?: { limit?: number }): Promise<DeadLetter[]> {
+    const limit = options?.limit ?? DEFAULT_DEAD_LETTER_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(`listDeadLetters limit must be a positive integer, received ${limit}`);
+    }
+    const rows = (await this.#run("neuroonCqListDeadV1", [String(limit)])) as string[][];
+    return rows.map((flat) => {
+      const record = toRecord(flat);
+      return {
+        ...toQueuedChange(record),
+        failedAt: Number(record.failedAt),
+        reason: record.reason ?? "",
+      };
+    });
+  }
+
+  async replayDeadLetters(ids?: readonly string[]): Promise<number> {
+    const args =
+      ids === undefined ? [this.#clock(), "1"] : [this.#clock(), "0", ...new Set(ids.filter(isId))];
+    if (ids !== undefined && args.length === 2) return 0;
+    return Number(await this.#run("neuroonCqReplayV1", args));
+  }
+
+  async stats(): Promise<QueueStats> {
+    const [pending, delayed, inFlight, deadLetters] = (await this.#run("neuroonCqStatsV1", [
+      this.#clock(),
+    ])) as number[];
+    return {
+      pending: Number(pending),
+      delayed: Number(delayed),
+      inFlight: Number(inFlight),
+      deadLetters: Number(deadLetters),
+    };
+  }
+
+  /** Closes the connection BullMQ opened (a client passed in as `connection` is left open). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#connection.close();
+  }
+
+  #clock(): string {
+    return this.#now === undefined ? "" : String(Math.trunc(this.#now()));
+  }
+
+  async #run(name: ScriptName, args: readonly string[]): Promise<unknown> {
+    if (this.#closed) throw new Error("BullMqChangeQueue is closed; open a new one to continue");
+    this.#client ??= this.#connection.client.then((client) => {
+      for (const [scriptName, lua] of Object.entries(SCRIPTS)) {
+        client.defineCommand(scriptName, { numberOfKeys: 1, lua });
+      }
+      return client;
+    });
+    const client = await this.#client;
+    return client.runCommand(name, [this.#base, ...args]);
+  }
+}
+
+/** Opens the Redis-backed change queue; see {@link BullMqChangeQueue}. */
+export function openBullMqQueue(options: BullMqQueueOptions): BullMqChangeQueue {
+  return new BullMqChangeQueue(options);
+}
+
+function toRecord(flat: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i] as string] = flat[i + 1] as string;
+  return record;
+}
+
+function toQueuedChange(record: Record<string, string>): QueuedChange {
+  const change: QueuedChange = {
+    id: record.id ?? "",
+    kind: record.kind as ChangeKind,
+    key: record.key ?? "",
+    attempts: Number(record.attempts),
+    coalesced: Number(record.coalesced),
+    firstEnqueuedAt: Number(record.first),
+    lastEnqueuedAt: Number(record.last),
+  };
+  if (record.payload !== undefined) change.payload = JSON.parse(record.payload);
+  if (record.origin !== undefined) change.origin = record.origin;
+  if (record.lastError !== undefined) change.lastError = record.lastError;
+  return change;
+}
+
+function isId(id: string): boolean {
+  return /^[1-9][0-9]{0,15}$/.test(id);
+}
+
+// The Redis sync state store shares this entry point, so `@neuroon/core` itself never loads bullmq.
+export {
+  DEFAULT_REDIS_STATE_NAME,
+  openRedisStateStore,
+  type RedisStateStoreOptions,
+  RedisSyncStateStore,
+} from "../state/redis-state-store.js";

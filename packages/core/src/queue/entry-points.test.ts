@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const SRC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
+const SPECIFIER = /(?:^|\s)(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)/g;
+
+/** Packages reachable from an entry file through static and literal dynamic imports. */
+function packagesReachableFrom(entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const pending = [join(SRC_DIR, entry)];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const match of readFileSync(file, "utf8").matchAll(SPECIFIER)) {
+      const specifier = match[1] ?? match[2] ?? "";
+      // `import type` / `export type` vanish at runtime.
+      if (/^\s*(?:import|export)\s+type\s/.test(match[0])) continue;
+      if (specifier.startsWith("."))
+        pending.push(join(dirname(file), specifier.replace(/\.js$/, ".ts")));
+      else packages.add(specifier);
+    }
+  }
+  return packages;
+}
+
+describe("entry points", () => {
+  it("keeps bullmq and the test tooling out of the main entry", () => {
+    const packages = packagesReachableFrom("index.ts");
+    expect(packages).toContain("node:sqlite");
+    for (const name of ["bullmq", "ioredis", "vitest", "fast-check"]) {
+      expect(packages).not.toContain(name);
+    }
+  });
+
+  it("keeps the test tooling out of the bullmq entry", () => {
+    const packages = packagesReachableFrom("queue/bullmq-queue.ts");
+    expect(packages).toContain("bullmq");
+    expect(packages).not.toContain("vitest");
+  });
+});

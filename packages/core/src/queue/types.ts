@@ -1,0 +1,98 @@
+/**
+ * The durable change queue: every store change is written here before it is acknowledged to the
+ * store, so a crash, an outage or a bad batch never loses it. Backends (embedded SQLite, Redis via
+ * BullMQ) implement this one interface and pass one shared conformance suite.
+ */
+
+/**
+ * `product`: something about one product changed; the worker re-reads the store (or uses the
+ * payload a feed carried) to decide between upsert and delete. `delete`: the store says the
+ * product is gone. `conversion`: a paid order to report, keyed by order id.
+ */
+export type ChangeKind = "product" | "delete" | "conversion";
+
+export interface ChangeInput {
+  kind: ChangeKind;
+  /** The product's externalId, or the order id for conversions. */
+  key: string;
+  /** Optional JSON payload; for coalesced changes the latest payload wins. */
+  payload?: unknown;
+  /** Where the change came from (`webhook:products/update`, `reconcile`, `feed`…), for reports. */
+  origin?: string;
+}
+
+export interface QueuedChange {
+  /** Backend-assigned id, stable for the life of the change. */
+  id: string;
+  kind: ChangeKind;
+  key: string;
+  payload?: unknown;
+  origin?: string;
+  /** Delivery attempts made so far (0 on first claim). */
+  attempts: number;
+  /** How many enqueues were merged into this change. */
+  coalesced: number;
+  /** Epoch ms of the first enqueue merged into this change. */
+  firstEnqueuedAt: number;
+  /** Epoch ms of the latest enqueue merged into this change. */
+  lastEnqueuedAt: number;
+  lastError?: string;
+}
+
+export interface DeadLetter extends QueuedChange {
+  /** Epoch ms when the change was given up on. */
+  failedAt: number;
+  reason: string;
+}
+
+export interface ClaimOptions {
+  /** At most this many changes. */
+  limit: number;
+  /** Only these kinds (default: all). */
+  kinds?: readonly ChangeKind[];
+  /** A claimed change not acked or failed within this time is delivered again (crash recovery). */
+  leaseMs: number;
+}
+
+export interface QueueStats {
+  /** Ready to be claimed now. */
+  pending: number;
+  /** Waiting for a retry delay to pass. */
+  delayed: number;
+  /** Claimed and not yet acked. */
+  inFlight: number;
+  deadLetters: number;
+}
+
+export interface ChangeQueue {
+  /**
+   * Durably records changes; resolves only once they would survive a crash. Changes with the same
+   * `key` that are not in flight are coalesced into one (a `delete` and a `product` change for the
+   * same key merge into the later one). A change enqueued while an earlier one for the same key is
+   * in flight is kept as a new change, never merged into the in-flight one.
+   */
+  enqueue(changes: ChangeInput | readonly ChangeInput[]): Promise<void>;
+  /**
+   * Claims ready changes, oldest first (by first enqueue), leasing them for `leaseMs`. A change
+   * whose lease expired comes back here with `attempts + 1` and a `lastError` saying so.
+   */
+  claim(options: ClaimOptions): Promise<QueuedChange[]>;
+  /** Marks claimed changes done. Acking an unknown or expired lease id is a no-op. */
+  ack(ids: readonly string[]): Promise<void>;
+  /**
+   * Records a failed attempt: the change becomes ready again after `delayMs`, or moves to the
+   * dead-letter list with `error` as its reason once `maxAttempts` is reached. Failing an id that
+   * is not in flight under a live lease (unknown, acked, or expired and so due for redelivery
+   * anyway) changes nothing and resolves `"retrying"`.
+   */
+  fail(
+    id: string,
+    error: string,
+    options: { delayMs: number; maxAttempts: number },
+  ): Promise<"retrying" | "dead">;
+  listDeadLetters(options?: { limit?: number }): Promise<DeadLetter[]>;
+  /** Moves dead letters (all, or the given ids) back to pending with attempts reset; returns the count. */
+  replayDeadLetters(ids?: readonly string[]): Promise<number>;
+  stats(): Promise<QueueStats>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,193 @@
+import type { ChangeKind, ChangeQueue } from "../queue/types.js";
+import type { DriftSnapshot, SyncStateStore } from "../state/types.js";
+import type {
+  NeuroonProduct,
+  ProductCursorPage,
+  ProductPage,
+  StoredProduct,
+  SyncProductsRequest,
+  SyncProductsResponse,
+  TrackConversionRequest,
+} from "../types.js";
+import type { DriftField } from "./drift.js";
+
+/**
+ * What a store adapter (Shopify, Medusa, WooCommerce, a feed) gives the sync engine. Keys are
+ * parent externalIds: a product without variants is its own parent.
+ */
+export interface CatalogSource {
+  /**
+   * Re-reads these products from the store: the Neuroon products to index (parents and their
+   * variants, already mapped) and the keys the store no longer has or no longer indexes (deleted,
+   * draft, unpublished). A key may appear in neither when it is a variant id the store resolves
+   * under its parent.
+   */
+  readProducts(
+    keys: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<{ products: NeuroonProduct[]; missing: string[] }>;
+  /**
+   * Streams the whole indexable catalog page by page in bounded memory, each variant in the same
+   * page as its parent or a later one.
+   */
+  streamCatalog(signal?: AbortSignal): AsyncIterable<readonly NeuroonProduct[]>;
+}
+
+/** Per-call options the engine passes to the client. */
+export interface SyncCallOptions {
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** An awaitable first page that also iterates items and pages (house style rule 17). */
+export interface SyncPageList<TItem, TPage> extends PromiseLike<TPage>, AsyncIterable<TItem> {
+  pages(): AsyncIterable<TPage>;
+}
+
+/**
+ * The slice of `NeuroonClient` the engine calls. Narrow on purpose: tests pass the real client
+ * pointed at the emulator, or a hand-written double.
+ */
+export interface SyncApi {
+  products: {
+    sync(request: SyncProductsRequest, options?: SyncCallOptions): Promise<SyncProductsResponse>;
+    delete(externalId: string, options?: SyncCallOptions): Promise<unknown>;
+    list(params?: {
+      page?: number;
+      size?: number;
+      sort?: string;
+      modifiedAfter?: string | Date;
+      signal?: AbortSignal;
+    }): SyncPageList<StoredProduct, ProductPage>;
+    listByCursor(params?: {
+      cursor?: string;
+      limit?: number;
+      signal?: AbortSignal;
+    }): SyncPageList<StoredProduct, ProductCursorPage>;
+  };
+  conversions: {
+    track(request: TrackConversionRequest, options?: SyncCallOptions): Promise<unknown>;
+  };
+}
+
+/** `prepareBatch()`'s result: products ready to send and the ones refused locally, with why. */
+export interface PreparedProducts {
+  valid: NeuroonProduct[];
+  /** `externalId` is undefined when the product had no usable one. */
+  rejected: { externalId: string | undefined; index?: number; issues: readonly unknown[] }[];
+}
+
+export type DriftPolicy = "keep-remote" | "overwrite";
+
+export interface SyncEngineOptions {
+  client: SyncApi;
+  queue: ChangeQueue;
+  state: SyncStateStore;
+  source: CatalogSource;
+  /**
+   * The shop's id, which `resetCatalog()` requires as confirmation. Defaults to `state.shopId`;
+   * when given, it must match it.
+   */
+  shopId?: string;
+  /** Products per sync request, 1..500. Default 500. */
+  batchSize?: number;
+  drift?: {
+    /** `keep-remote` (default) skips and reports a product edited in Neuroon; `overwrite` sends it anyway. */
+    policy?: DriftPolicy;
+    /** How far before the last sync time to list remote changes, for clock skew. Default 60 000. */
+    clockSkewMs?: number;
+  };
+  reconcile?: {
+    /** Largest share of Neuroon's catalog one reconcile may delete without `force`. Default 0.1. */
+    maxDeleteRatio?: number;
+  };
+  retry?: {
+    /** Delivery attempts before a change becomes a dead letter. Default 8. */
+    maxAttempts?: number;
+    /** First retry delay; doubles per attempt, with jitter. Default 1 000. */
+    baseDelayMs?: number;
+    /** Cap on the retry delay. Default 300 000. */
+    maxDelayMs?: number;
+  };
+  /** How many changes one claim takes and how long they are leased. */
+  claim?: { limit?: number; leaseMs?: number };
+  /** Parallel DELETE requests. Default 4. */
+  deleteConcurrency?: number;
+  /** Local validation; defaults to `prepareBatch` from the mapping module. */
+  prepare?: (products: readonly NeuroonProduct[]) => PreparedProducts;
+  /** Clock, epoch ms. */
+  now?: () => number;
+  /** Progress and report events; must not throw. */
+  onEvent?: (event: SyncEvent) => void;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+}
+
+export type SyncPhase = "drain" | "full-sync" | "reconcile" | "reset";
+
+export type SyncEvent =
+  | { type: "progress"; phase: SyncPhase; done: number; total?: number }
+  | {
+      type: "batch-sent";
+      phase: SyncPhase;
+      size: number;
+      created: number;
+      updated: number;
+      failed: number;
+      durationMs: number;
+    }
+  | {
+      type: "conflict";
+      externalId: string;
+      fields: DriftField[];
+      remote: DriftSnapshot;
+      lastSynced: DriftSnapshot;
+      resolution: "kept-remote" | "overwritten";
+    }
+  | { type: "rejected"; externalId: string; reason: string; by: "local" | "server" }
+  | {
+      type: "deleted";
+      externalId: string;
+      reason: "store-deleted" | "variant-removed" | "reconcile";
+      /** The product was already gone from Neuroon (404). */
+      alreadyGone: boolean;
+    }
+  | { type: "conversion"; orderId: string }
+  | {
+      type: "retry";
+      changeId: string;
+      kind: ChangeKind;
+      key: string;
+      error: string;
+      outcome: "retrying" | "dead";
+      delayMs: number;
+    }
+  | { type: "error"; phase: SyncPhase; error: unknown };
+
+/** What one run did. Counts are products unless named otherwise. */
+export interface SyncSummary {
+  /** Products in sync requests Neuroon accepted. */
+  sent: number;
+  created: number;
+  updated: number;
+  /** Skipped because their content hash matched the last synced one. */
+  unchanged: number;
+  /**
+   * `drain`: changes put back for a later attempt or dead-lettered. `fullSync`, `resetCatalog`,
+   * `reconcile`: products not sent or not deleted because Neuroon failed.
+   */
+  failed: number;
+  /** Refused locally or by Neuroon. */
+  rejected: number;
+  /** Edited in Neuroon since the last sync. */
+  conflicts: number;
+  deleted: number;
+  conversions: number;
+  /** Calls made to Neuroon (the client's own retries of one call count once). */
+  requests: number;
+  /** Sync requests among `requests`. */
+  syncRequests: number;
+  /** Changes claimed from the queue. */
+  changes: number;
+  elapsedMs: number;
+}

@@ -1,0 +1,344 @@
+import type { RecordedRequest } from "@neuroon/emulator";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { ResetConfirmationError, SafetyValveError } from "../../src/sync/errors.js";
+import type { NeuroonProduct, StoredProduct } from "../../src/types.js";
+import {
+  clientFor,
+  createHarness,
+  type Emulator,
+  type Harness,
+  SHOP_ID,
+  startTestEmulator,
+} from "./emulator-harness.js";
+import { makeFamily, makeProduct } from "./fake-store.js";
+
+// The engine with the real client over real HTTP against the emulator. Each test gets a fresh
+// shop state by deleting what the previous one left (one emulator for the file keeps it fast).
+
+let emulator: Emulator;
+let h: Harness;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+beforeEach(async () => {
+  emulator.reset();
+  h = createHarness(emulator);
+  requestMark = 0;
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+let requestMark = 0;
+
+function requestLog(): readonly RecordedRequest[] {
+  return emulator.requests;
+}
+
+/** Requests the engine made since the test started. */
+function requestsSinceStart(): readonly RecordedRequest[] {
+  return requestLog().slice(requestMark);
+}
+
+function syncBodies(): { syncType: string; products: NeuroonProduct[] }[] {
+  return requestsSinceStart()
+    .filter((r) => r.method === "POST" && r.path.endsWith("/products/sync") && r.status === 200)
+    .map((r) => r.body as { syncType: string; products: NeuroonProduct[] });
+}
+
+function remoteCatalog(): Map<string, StoredProduct> {
+  return new Map(
+    emulator
+      .snapshot(SHOP_ID)
+      .map((product) => [product.externalId, product as unknown as StoredProduct]),
+  );
+}
+
+async function expectRemoteEqualsStore(): Promise<void> {
+  const remote = await remoteCatalog();
+  const local = h.store.all();
+  expect([...remote.keys()].sort()).toEqual(local.map((p) => p.externalId).sort());
+  for (const product of local) {
+    expect(remote.get(product.externalId)).toMatchObject({
+      name: product.name,
+      price: product.price,
+      ...(product.parentExternalId ? { parentExternalId: product.parentExternalId } : {}),
+    });
+  }
+}
+
+describe("fullSync against the emulator", () => {
+  test("≤500 per request, families whole and parents first; a second pass sends nothing", async () => {
+    h.store.put(makeFamily("big", 620));
+    for (let i = 0; i < 40; i += 1) h.store.put(makeFamily(`f${i}`, 9));
+    for (let i = 0; i < 300; i += 1) h.store.put([makeProduct(`s${i}`)]);
+    const summary = await h.engine().fullSync();
+    expect(summary.sent).toBe(621 + 400 + 300);
+    const bodies = syncBodies();
+    expect(bodies.every((b) => b.products.length <= 500 && b.syncType === "INCREMENTAL")).toBe(
+      true,
+    );
+    const batchOf = new Map<string, number>();
+    bodies.forEach((body, index) => {
+      for (const p of body.products) batchOf.set(p.externalId, index);
+    });
+    for (let i = 0; i < 40; i += 1) {
+      const batches = new Set(makeFamily(`f${i}`, 9).map((p) => batchOf.get(p.externalId)));
+      expect(batches.size).toBe(1);
+    }
+    for (const body of bodies) {
+      const seen = new Set<string>();
+      for (const p of body.products) {
+        if (p.parentExternalId) {
+          const parentBatch = batchOf.get(p.parentExternalId) ?? Number.POSITIVE_INFINITY;
+          expect(seen.has(p.parentExternalId) || parentBatch < bodies.indexOf(body)).toBe(true);
+        }
+        seen.add(p.externalId);
+      }
+    }
+    await expectRemoteEqualsStore();
+
+    requestMark = requestLog().length;
+    const second = await h.engine().fullSync();
+    expect(second).toMatchObject({ sent: 0, requests: 0, unchanged: 1_321 });
+    expect(requestsSinceStart()).toHaveLength(0);
+  });
+});
+
+describe("drain against the emulator", () => {
+  test("a burst of 10,000 change events on 1,000 products → ceil(1000/500) sync requests", async () => {
+    for (let i = 0; i < 1_000; i += 1) h.store.put([makeProduct(`p${i}`)]);
+    await h.queue.enqueue(
+      Array.from({ length: 10_000 }, (_, i) => ({
+        kind: "product" as const,
+        key: `p${i % 1_000}`,
+      })),
+    );
+    const summary = await h.engine().drain();
+    expect(summary).toMatchObject({ changes: 1_000, sent: 1_000, syncRequests: 2 });
+    expect(syncBodies()).toHaveLength(2);
+    await expectRemoteEqualsStore();
+  });
+
+  test("deletes, vanished variants and conversions", async () => {
+    h.store.put(makeFamily("a", 3));
+    h.store.put([makeProduct("b")]);
+    await h.engine().fullSync();
+    h.store.put(makeFamily("a", 1));
+    h.store.remove("b");
+    await h.queue.enqueue([
+      { kind: "product", key: "a" },
+      { kind: "delete", key: "b" },
+      {
+        kind: "conversion",
+        key: "ORD-1",
+        payload: {
+          orderId: "ORD-1",
+          orderValue: 10,
+          currency: "EUR",
+          conversions: [{ productId: "a", searchLogId: "log_1", quantity: 1, lineTotal: 10 }],
+        },
+      },
+    ]);
+    const summary = await h.engine().drain();
+    expect(summary).toMatchObject({ deleted: 3, conversions: 1 });
+    await expectRemoteEqualsStore();
+    expect(await h.queue.stats()).toMatchObject({ pending: 0, inFlight: 0, deadLetters: 0 });
+  });
+
+  test("an outage (503s, dropped connections): changes come back later and none is lost", async () => {
+    for (let i = 0; i < 30; i += 1) h.store.put([makeProduct(`p${i}`)]);
+    await h.queue.enqueue(
+      Array.from({ length: 30 }, (_, i) => ({ kind: "product" as const, key: `p${i}` })),
+    );
+    emulator.faults.failNext(4, 503);
+    const first = await h.engine({ batchSize: 10 }).drain();
+    expect(first.failed).toBeGreaterThan(0);
+    expect((await h.queue.stats()).delayed).toBe(first.failed);
+    emulator.faults.dropNext(2);
+    for (
+      let round = 0;
+      round < 10 && (await h.queue.stats()).delayed + (await h.queue.stats()).pending > 0;
+      round += 1
+    ) {
+      h.clock.now += 10 * 60_000;
+      await h.engine({ batchSize: 10 }).drain();
+    }
+    expect(await h.queue.stats()).toMatchObject({
+      pending: 0,
+      delayed: 0,
+      inFlight: 0,
+      deadLetters: 0,
+    });
+    await expectRemoteEqualsStore();
+  });
+
+  test("a 400 for a batch is split to isolate the bad product; the rest is synced", async () => {
+    for (let i = 0; i < 40; i += 1) h.store.put([makeProduct(`p${i}`)]);
+    h.store.put([{ ...makeProduct("p17", { revision: 0 }), price: -1 }]);
+    // Skip local validation so the bad product reaches the server.
+    const summary = await h
+      .engine({ prepare: (products) => ({ valid: [...products], rejected: [] }) })
+      .fullSync();
+    expect(summary).toMatchObject({ sent: 39, rejected: 1 });
+    const remote = await remoteCatalog();
+    expect(remote.size).toBe(39);
+    expect(remote.has("p17")).toBe(false);
+    const rejected = h.events.find((e) => e.type === "rejected");
+    expect(rejected).toMatchObject({
+      externalId: "p17",
+      by: "server",
+      reason: expect.stringMatching(/price/),
+    });
+    expect((await h.state.get(["p17"])).get("p17")).toMatchObject({ status: "rejected" });
+  });
+
+  test("a product changed A → B → A is applied each time (no idempotent replay of the first A)", async () => {
+    h.store.put([makeProduct("p1", { revision: 0 })]);
+    await h.engine().fullSync();
+    h.store.put([makeProduct("p1", { revision: 1 })]);
+    await h.engine().fullSync();
+    h.store.put([makeProduct("p1", { revision: 0 })]);
+    await h.engine().fullSync();
+    expect(remoteCatalog().get("p1")?.price).toBe(10);
+    expect(syncBodies()).toHaveLength(3);
+  });
+
+  test("variants of a parent refused locally are held back, not sent as orphans", async () => {
+    h.store.put([{ ...makeProduct("fam"), price: -5 }, ...makeFamily("fam", 2).slice(1)]);
+    h.store.put([makeProduct("solo")]);
+    const summary = await h.engine().fullSync();
+    expect(summary).toMatchObject({ sent: 1, rejected: 3 });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({
+        type: "rejected",
+        externalId: "fam-v0",
+        reason: expect.stringMatching(/parent "fam"/),
+      }),
+    );
+    expect([...remoteCatalog().keys()]).toEqual(["solo"]);
+  });
+
+  test("local validation rejects a product without blocking its batch", async () => {
+    for (let i = 0; i < 5; i += 1) h.store.put([makeProduct(`p${i}`)]);
+    h.store.put([{ ...makeProduct("bad"), name: "" }]);
+    const summary = await h.engine().fullSync();
+    expect(summary).toMatchObject({ sent: 5, rejected: 1, syncRequests: 1 });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: "rejected", externalId: "bad", by: "local" }),
+    );
+  });
+});
+
+describe("drift against the emulator", () => {
+  async function syncThenEditElsewhere() {
+    h.store.put([makeProduct("p1")]);
+    h.store.put([makeProduct("p2")]);
+    await h.engine().fullSync();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Another source edits p1 in Neuroon (the dashboard, another integration).
+    await clientFor(emulator).products.sync({
+      syncType: "INCREMENTAL",
+      products: [{ ...makeProduct("p1"), price: 7.5 }],
+    });
+    h.store.put([makeProduct("p1", { revision: 1 })]);
+    h.store.put([makeProduct("p2", { revision: 1 })]);
+    await h.queue.enqueue([
+      { kind: "product", key: "p1" },
+      { kind: "product", key: "p2" },
+    ]);
+    requestMark = requestLog().length;
+  }
+
+  test("keep-remote: the edited product is skipped and reported; found with one list call", async () => {
+    await syncThenEditElsewhere();
+    const summary = await h.engine({ drift: { policy: "keep-remote" } }).drain();
+    expect(summary).toMatchObject({ sent: 1, conflicts: 1 });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({
+        type: "conflict",
+        externalId: "p1",
+        fields: ["price"],
+        resolution: "kept-remote",
+      }),
+    );
+    const remote = await remoteCatalog();
+    expect(remote.get("p1")?.price).toBe(7.5);
+    expect(remote.get("p2")?.price).toBe(11);
+    const gets = requestsSinceStart().filter((r) => r.method === "GET");
+    expect(gets.filter((r) => r.query.includes("modifiedAfter"))).toHaveLength(1);
+    expect(gets.filter((r) => /\/products\/[^/]+$/.test(r.path))).toHaveLength(0);
+  });
+
+  test("overwrite: sent anyway and reported", async () => {
+    await syncThenEditElsewhere();
+    const summary = await h.engine({ drift: { policy: "overwrite" } }).drain();
+    expect(summary).toMatchObject({ sent: 2, conflicts: 1 });
+    expect((await remoteCatalog()).get("p1")?.price).toBe(11);
+  });
+});
+
+describe("reconcile and FULL against the emulator", () => {
+  beforeEach(async () => {
+    for (let i = 0; i < 50; i += 1)
+      h.store.put(i % 10 === 0 ? makeFamily(`p${i}`, 2) : [makeProduct(`p${i}`)]);
+    await h.engine().fullSync();
+    requestMark = requestLog().length;
+  });
+
+  test("reconcile deletes what the store no longer has (cursor pagination)", async () => {
+    h.store.remove("p3");
+    h.store.remove("p10");
+    const summary = await h.engine().reconcile();
+    expect(summary.deleted).toBe(4);
+    const lists = requestsSinceStart().filter((r) => r.method === "GET");
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.every((r) => r.query.includes("cursor="))).toBe(true);
+    await expectRemoteEqualsStore();
+  });
+
+  test("the safety valve refuses an empty source and names the override", async () => {
+    h.store.families.clear();
+    const error = await h
+      .engine()
+      .reconcile()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SafetyValveError);
+    expect(error).toMatchObject({ details: { wouldDelete: 60, remoteTotal: 60, sourceTotal: 0 } });
+    expect(requestsSinceStart().filter((r) => r.method === "DELETE")).toHaveLength(0);
+    expect((await remoteCatalog()).size).toBe(60);
+  });
+
+  test("drain, fullSync and reconcile never send FULL; resetCatalog does, only when confirmed", async () => {
+    h.store.put([makeProduct("p1", { revision: 3 })]);
+    await h.queue.enqueue({ kind: "product", key: "p2" });
+    h.store.put([makeProduct("p2", { revision: 3 })]);
+    const sneaky = { syncType: "FULL", full: true, force: true } as never;
+    await h.engine(sneaky).drain(sneaky);
+    await h.engine(sneaky).fullSync(sneaky);
+    h.store.remove("p5");
+    await h.engine(sneaky).reconcile(sneaky);
+    expect(syncBodies().length).toBeGreaterThan(0);
+    expect(syncBodies().every((b) => b.syncType === "INCREMENTAL")).toBe(true);
+
+    await expect(h.engine().resetCatalog({ confirm: "shop_other" })).rejects.toBeInstanceOf(
+      ResetConfirmationError,
+    );
+    await clientFor(emulator).products.sync({
+      syncType: "INCREMENTAL",
+      products: [makeProduct("stray")],
+    });
+    requestMark = requestLog().length;
+    const reset = await h.engine({ batchSize: 20 }).resetCatalog({ confirm: SHOP_ID });
+    expect(reset.sent).toBe(h.store.all().length);
+    expect(syncBodies().every((b) => b.syncType === "FULL")).toBe(true);
+    await expectRemoteEqualsStore();
+  });
+});
