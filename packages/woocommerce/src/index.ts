@@ -1,1 +1,64 @@
+export { createWooCatalogSource, type WooCatalogSourceOptions } from "./catalog-source.js";
+export {
+  type ConversionFromOrderOptions,
+  conversionFromOrder,
+  DEFAULT_LINE_META_KEYS,
+  DEFAULT_ORDER_META_KEYS,
+  DEFAULT_PAID_STATUSES,
+  type OrderConversion,
+  parseClicks,
+} from "./conversions.js";
+export {
+  WooCommerceError,
+  type WooCommerceErrorInit,
+  type WooCommerceErrorKind,
+} from "./errors.js";
+export {
+  buildWooCategoryLookup,
+  isWooProductIndexable,
+  mapWooProduct,
+  type WooBrandSource,
+  type WooMappingContext,
+  wooTaxRatePercent,
+} from "./map-woo-product.js";
+export {
+  createWooStoreReader,
+  type ListOrdersParams,
+  type ListProductsParams,
+  MAX_PER_PAGE,
+  PRODUCT_FIELDS,
+  toWooGmt,
+  VARIATION_FIELDS,
+  type WooCallOptions,
+  type WooPage,
+  type WooStoreReader,
+  type WooStoreReaderOptions,
+  type WooTaxSettings,
+} from "./reader.js";
+export { parseRetryAfterSec, retryDelayMs } from "./retry.js";
+export type {
+  WooImage,
+  WooMeta,
+  WooOrder,
+  WooOrderLineItem,
+  WooProduct,
+  WooProductAttribute,
+  WooTaxRate,
+  WooTerm,
+  WooTermRef,
+  WooVariation,
+} from "./types.js";
 export { VERSION } from "./version.js";
+export {
+  type ParsedWooWebhook,
+  parseWooWebhook,
+  signWooWebhookForTest,
+  type VerifyWooWebhookInput,
+  verifyWooWebhook,
+  type WebhookHeaders,
+  type WooWebhookEvent,
+  type WooWebhookFailureReason,
+  type WooWebhookParseFailure,
+  type WooWebhookPing,
+  type WooWebhookVerification,
+} from "./webhooks.js";

@@ -1,0 +1,435 @@
+import { isIP } from "node:net";
+import { resolve } from "node:path";
+
+/** The topics the bridge subscribes to (notes §3.1; `product.*` also fires for variations). */
+export const BRIDGE_WEBHOOK_TOPICS = [
+  "product.created",
+  "product.updated",
+  "product.deleted",
+  "product.restored",
+  "order.created",
+  "order.updated",
+] as const;
+
+/** Where WooCommerce posts deliveries, under the bridge's public URL. */
+export const DEFAULT_WEBHOOK_PATH = "/woocommerce/webhooks";
+/** 8080 is one of the three ports WordPress' `wp_safe_remote_request` delivers to (80, 443, 8080). */
+export const DEFAULT_PORT = 8080;
+/** Webhook bodies above this get 413; a product with hundreds of variation ids stays far below. */
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_POLL_INTERVAL_MS = 5 * 60_000;
+/** How far back each poll re-reads before the high-water mark (clock skew, same-second edits). */
+export const DEFAULT_POLL_OVERLAP_MS = 2 * 60_000;
+export const DEFAULT_WEBHOOK_CHECK_INTERVAL_MS = 60 * 60_000;
+/** The nightly reconcile runs at this UTC hour. */
+export const DEFAULT_RECONCILE_HOUR_UTC = 3;
+export const DEFAULT_WORKER_IDLE_MS = 1_000;
+/** How long a delivery id is remembered for deduplication. */
+export const DEFAULT_DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
+/** Configuration of {@link createWooBridge}. Secrets are never printed. */
+export interface WooBridgeConfig {
+  woocommerce: {
+    /** `WOOCOMMERCE_URL`: the store's home URL exactly as WordPress knows it. */
+    url: string;
+    /** `WOOCOMMERCE_CONSUMER_KEY` (`ck_…`, Read/Write to manage webhooks). */
+    consumerKey: string;
+    /** `WOOCOMMERCE_CONSUMER_SECRET` (`cs_…`). */
+    consumerSecret: string;
+    /**
+     * `WOOCOMMERCE_WEBHOOK_SECRET` (plus `WOOCOMMERCE_WEBHOOK_SECRET_PREVIOUS` during a rotation):
+     * the first one is given to the webhooks `setup` creates; any of them verifies a delivery.
+     */
+    webhookSecrets?: readonly string[];
+    /** Over https, send the key in the query string (hosts that strip `Authorization`). */
+    queryStringAuth?: boolean;
+    /** Per-attempt timeout of store calls. Default 30 000. */
+    timeoutMs?: number;
+    /** Where brands come from (`@neuroon/woocommerce`); default `"core"`. */
+    brandSource?: "core" | "none" | { attribute: string } | { meta: string };
+  };
+  neuroon: {
+    /** `NEUROON_API_URL`; production when unset. */
+    apiUrl?: string;
+    /** `NEUROON_SHOP_ID`. */
+    shopId: string;
+    /** `NEUROON_API_KEY` (`sk_` + 32 hex). */
+    apiKey: string;
+  };
+  /** `BRIDGE_PUBLIC_URL`: the bridge's URL as the store reaches it; deliveries go to `<publicUrl><webhookPath>`. */
+  publicUrl?: string;
+  /** `BRIDGE_DATA_DIR`: where the SQLite queue, sync state and delivery log live. */
+  dataDir: string;
+  /** `BRIDGE_PORT` / `PORT`. Default 8080; 0 picks a free port. */
+  port?: number;
+  /** `BRIDGE_HOST`. Default `0.0.0.0`. */
+  host?: string;
+  /** Default {@link DEFAULT_WEBHOOK_PATH}. */
+  webhookPath?: string;
+  /** Default {@link DEFAULT_MAX_BODY_BYTES}. */
+  maxBodyBytes?: number;
+  conversions?: {
+    /** `NEUROON_ORDER_META_KEYS`: order meta keys holding the `neuroon_clicks` JSON. */
+    orderMetaKeys?: readonly string[];
+    /** `NEUROON_LINE_META_KEYS`: line-item meta keys holding one search log id. */
+    lineMetaKeys?: readonly string[];
+    /** Statuses that mean paid. Default processing, completed. */
+    paidStatuses?: readonly string[];
+  };
+  schedule?: {
+    /** `BRIDGE_POLL_INTERVAL_SEC`; 0 turns polling off. Default 5 min. */
+    pollIntervalMs?: number;
+    pollOverlapMs?: number;
+    /** `BRIDGE_WEBHOOK_CHECK_INTERVAL_SEC`; 0 turns the check off. Default 1 h. */
+    webhookCheckIntervalMs?: number;
+    /** `BRIDGE_RECONCILE_HOUR_UTC`; `false` turns the nightly reconcile off. Default 3. */
+    reconcileHourUtc?: number | false;
+  };
+  engine?: {
+    batchSize?: number;
+    maxDeleteRatio?: number;
+    retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+    leaseMs?: number;
+  };
+  /** Sleep between drains when the queue is empty. Default 1 000. */
+  workerIdleMs?: number;
+  deliveryRetentionMs?: number;
+}
+
+/** One problem with the configuration: which setting, what is wrong, how to fix it. */
+export interface ConfigIssue {
+  /** The environment variable (or option) at fault. */
+  variable: string;
+  problem: string;
+  fix: string;
+}
+
+/** Thrown when the configuration cannot work; `issues` lists every problem found, not just the first. */
+export class BridgeConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    super(
+      `The WooCommerce bridge is not configured correctly:\n${issues
+        .map((issue) => `  - ${issue.variable}: ${issue.problem} ${issue.fix}`)
+        .join("\n")}`,
+    );
+    this.name = "BridgeConfigError";
+    this.issues = issues;
+  }
+}
+
+/** Which parts of the configuration an operation needs. */
+export type ConfigPurpose = "serve" | "setup" | "sync" | "reconcile";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
+
+function seconds(
+  env: Env,
+  name: string,
+  issues: ConfigIssue[],
+  { allowZero }: { allowZero: boolean },
+): number | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    issues.push({
+      variable: name,
+      problem: `must be a number of seconds${allowZero ? " (0 turns it off)" : " above 0"}; received ${JSON.stringify(raw.slice(0, 40))}.`,
+      fix: `Set ${name}=300, for example.`,
+    });
+    return undefined;
+  }
+  return value * 1000;
+}
+
+/**
+ * Builds the bridge configuration from environment variables (`process.env` by default), with
+ * `overrides` (e.g. command-line flags) taking precedence. Validates with {@link validateBridgeConfig}.
+ */
+export function loadBridgeConfig(
+  env: Env = process.env,
+  overrides: Partial<WooBridgeConfig> = {},
+  purpose: ConfigPurpose = "serve",
+): WooBridgeConfig {
+  const issues: ConfigIssue[] = [];
+  const secrets = [
+    text(env, "WOOCOMMERCE_WEBHOOK_SECRET"),
+    text(env, "WOOCOMMERCE_WEBHOOK_SECRET_PREVIOUS"),
+  ].filter((secret): secret is string => secret !== undefined);
+  if (
+    text(env, "WOOCOMMERCE_WEBHOOK_SECRET") === undefined &&
+    text(env, "WOOCOMMERCE_WEBHOOK_SECRET_PREVIOUS") !== undefined
+  ) {
+    issues.push({
+      variable: "WOOCOMMERCE_WEBHOOK_SECRET",
+      problem: "is not set, while WOOCOMMERCE_WEBHOOK_SECRET_PREVIOUS is.",
+      fix: "Set the current secret in WOOCOMMERCE_WEBHOOK_SECRET; the previous one only verifies deliveries during a rotation.",
+    });
+  }
+  const portText = text(env, "BRIDGE_PORT") ?? text(env, "PORT");
+  let port: number | undefined;
+  if (portText !== undefined) {
+    port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      issues.push({
+        variable: text(env, "BRIDGE_PORT") !== undefined ? "BRIDGE_PORT" : "PORT",
+        problem: `must be a TCP port from 0 to 65535; received ${JSON.stringify(portText.slice(0, 20))}.`,
+        fix: "WooCommerce delivers only to ports 80, 443 and 8080 of a public host; put a proxy in front or use 8080.",
+      });
+      port = undefined;
+    }
+  }
+  const reconcileHourText = text(env, "BRIDGE_RECONCILE_HOUR_UTC");
+  let reconcileHourUtc: number | false | undefined;
+  if (reconcileHourText !== undefined) {
+    if (reconcileHourText === "off") reconcileHourUtc = false;
+    else {
+      const hour = Number(reconcileHourText);
+      if (Number.isInteger(hour) && hour >= 0 && hour <= 23) reconcileHourUtc = hour;
+      else
+        issues.push({
+          variable: "BRIDGE_RECONCILE_HOUR_UTC",
+          problem: `must be an hour from 0 to 23 (UTC) or "off"; received ${JSON.stringify(reconcileHourText.slice(0, 20))}.`,
+          fix: "Set BRIDGE_RECONCILE_HOUR_UTC=3 for a nightly reconcile at 03:00 UTC.",
+        });
+    }
+  }
+  const schedule: NonNullable<WooBridgeConfig["schedule"]> = {};
+  const poll = seconds(env, "BRIDGE_POLL_INTERVAL_SEC", issues, { allowZero: true });
+  if (poll !== undefined) schedule.pollIntervalMs = poll;
+  const check = seconds(env, "BRIDGE_WEBHOOK_CHECK_INTERVAL_SEC", issues, { allowZero: true });
+  if (check !== undefined) schedule.webhookCheckIntervalMs = check;
+  if (reconcileHourUtc !== undefined) schedule.reconcileHourUtc = reconcileHourUtc;
+
+  const orderMetaKeys = list(text(env, "NEUROON_ORDER_META_KEYS"));
+  const lineMetaKeys = list(text(env, "NEUROON_LINE_META_KEYS"));
+  const conversions: NonNullable<WooBridgeConfig["conversions"]> = {};
+  if (orderMetaKeys) conversions.orderMetaKeys = orderMetaKeys;
+  if (lineMetaKeys) conversions.lineMetaKeys = lineMetaKeys;
+
+  const fromEnv: WooBridgeConfig = {
+    woocommerce: {
+      url: text(env, "WOOCOMMERCE_URL") ?? "",
+      consumerKey: text(env, "WOOCOMMERCE_CONSUMER_KEY") ?? "",
+      consumerSecret: text(env, "WOOCOMMERCE_CONSUMER_SECRET") ?? "",
+      webhookSecrets: secrets,
+      ...(text(env, "WOOCOMMERCE_QUERY_STRING_AUTH") === "true" ? { queryStringAuth: true } : {}),
+    },
+    neuroon: {
+      shopId: text(env, "NEUROON_SHOP_ID") ?? "",
+      apiKey: text(env, "NEUROON_API_KEY") ?? "",
+      ...(text(env, "NEUROON_API_URL") ? { apiUrl: text(env, "NEUROON_API_URL") as string } : {}),
+    },
+    dataDir: text(env, "BRIDGE_DATA_DIR") ?? "",
+    ...(text(env, "BRIDGE_PUBLIC_URL")
+      ? { publicUrl: text(env, "BRIDGE_PUBLIC_URL") as string }
+      : {}),
+    ...(text(env, "BRIDGE_HOST") ? { host: text(env, "BRIDGE_HOST") as string } : {}),
+    ...(port !== undefined ? { port } : {}),
+    schedule,
+    conversions,
+  };
+  const config: WooBridgeConfig = {
+    ...fromEnv,
+    ...overrides,
+    woocommerce: { ...fromEnv.woocommerce, ...overrides.woocommerce },
+    neuroon: { ...fromEnv.neuroon, ...overrides.neuroon },
+    schedule: { ...fromEnv.schedule, ...overrides.schedule },
+    conversions: { ...fromEnv.conversions, ...overrides.conversions },
+  };
+  const all = [...issues, ...findConfigIssues(config, purpose)];
+  if (all.length > 0) throw new BridgeConfigError(all);
+  return config;
+}
+
+function parseHttpUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SHOP_API_KEY_RE = /^sk_[0-9a-f]{32}$/;
+
+/** Every problem in `config` for `purpose`, without throwing. Messages never include secret values. */
+export function findConfigIssues(
+  config: WooBridgeConfig,
+  purpose: ConfigPurpose = "serve",
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const woo = config.woocommerce;
+  if (!woo?.url) {
+    issues.push({
+      variable: "WOOCOMMERCE_URL",
+      problem: "is not set.",
+      fix: "Set it to the store's home URL exactly as WordPress shows it (Settings → General → Site Address), e.g. https://shop.example.",
+    });
+  } else if (!parseHttpUrl(woo.url)) {
+    issues.push({
+      variable: "WOOCOMMERCE_URL",
+      problem: `must be an http(s) URL; received ${JSON.stringify(woo.url.slice(0, 80))}.`,
+      fix: "Use the full home URL with its scheme, e.g. https://shop.example or https://example.com/store.",
+    });
+  }
+  if (!woo?.consumerKey) {
+    issues.push({
+      variable: "WOOCOMMERCE_CONSUMER_KEY",
+      problem: "is not set.",
+      fix: "Create a REST API key in WooCommerce → Settings → Advanced → REST API (Read/Write) and set its Consumer key (ck_…).",
+    });
+  } else if (!woo.consumerKey.startsWith("ck_")) {
+    issues.push({
+      variable: "WOOCOMMERCE_CONSUMER_KEY",
+      problem: "does not start with ck_ (it may be the secret or another value).",
+      fix: "Copy the Consumer key (ck_…) shown when the REST API key was created.",
+    });
+  }
+  if (!woo?.consumerSecret) {
+    issues.push({
+      variable: "WOOCOMMERCE_CONSUMER_SECRET",
+      problem: "is not set.",
+      fix: "Set the Consumer secret (cs_…) shown once when the REST API key was created; create a new key if it was lost.",
+    });
+  } else if (!woo.consumerSecret.startsWith("cs_")) {
+    issues.push({
+      variable: "WOOCOMMERCE_CONSUMER_SECRET",
+      problem: "does not start with cs_ (it may be the key or another value).",
+      fix: "Copy the Consumer secret (cs_…) of the same REST API key.",
+    });
+  }
+  const needsWebhooks = purpose === "serve" || purpose === "setup";
+  if (needsWebhooks) {
+    const secrets = woo?.webhookSecrets ?? [];
+    if (secrets.length === 0 || secrets.some((secret) => secret.length === 0)) {
+      issues.push({
+        variable: "WOOCOMMERCE_WEBHOOK_SECRET",
+        problem: "is not set.",
+        fix: "Generate one (openssl rand -hex 32) and set it; `neuroon woocommerce setup` gives it to the store's webhooks.",
+      });
+    } else if ((secrets[0] as string).length < 16) {
+      issues.push({
+        variable: "WOOCOMMERCE_WEBHOOK_SECRET",
+        problem: `is too short (${(secrets[0] as string).length} characters; at least 16).`,
+        fix: "Generate a strong one: openssl rand -hex 32.",
+      });
+    }
+    if (!config.publicUrl) {
+      issues.push({
+        variable: "BRIDGE_PUBLIC_URL",
+        problem: "is not set.",
+        fix: `Set it to the bridge's URL as the store reaches it, e.g. https://bridge.example.com; deliveries go to <BRIDGE_PUBLIC_URL>${config.webhookPath ?? DEFAULT_WEBHOOK_PATH}.`,
+      });
+    } else if (!parseHttpUrl(config.publicUrl)) {
+      issues.push({
+        variable: "BRIDGE_PUBLIC_URL",
+        problem: `must be an http(s) URL; received ${JSON.stringify(config.publicUrl.slice(0, 80))}.`,
+        fix: "Use the full URL with its scheme, e.g. https://bridge.example.com.",
+      });
+    }
+  }
+  const neuroon = config.neuroon;
+  if (!neuroon?.shopId) {
+    issues.push({
+      variable: "NEUROON_SHOP_ID",
+      problem: "is not set.",
+      fix: "Copy the shop id (shop_…) from the Neuroon dashboard.",
+    });
+  }
+  if (!neuroon?.apiKey) {
+    issues.push({
+      variable: "NEUROON_API_KEY",
+      problem: "is not set.",
+      fix: "Copy the Shop API Key (sk_ followed by 32 hex characters) from the Neuroon dashboard.",
+    });
+  } else if (!SHOP_API_KEY_RE.test(neuroon.apiKey)) {
+    issues.push({
+      variable: "NEUROON_API_KEY",
+      problem: `is not a Shop API Key (expected sk_ followed by 32 lower-case hex characters; received ${neuroon.apiKey.length} characters).`,
+      fix: "Copy the Shop API Key again from the Neuroon dashboard; development and production keys differ.",
+    });
+  }
+  if (neuroon?.apiUrl !== undefined && !parseHttpUrl(neuroon.apiUrl)) {
+    issues.push({
+      variable: "NEUROON_API_URL",
+      problem: `must be an http(s) URL; received ${JSON.stringify(neuroon.apiUrl.slice(0, 80))}.`,
+      fix: "Leave it unset for production, or use https://dev-api.neuroon.ai.",
+    });
+  }
+  if (!config.dataDir) {
+    issues.push({
+      variable: "BRIDGE_DATA_DIR",
+      problem: "is not set.",
+      fix: "Point it at a persistent directory (a mounted volume): it holds the durable queue, the sync state and the delivery log.",
+    });
+  }
+  return issues;
+}
+
+/**
+ * Warnings that do not stop the bridge but usually mean deliveries will not arrive: WordPress'
+ * `wp_safe_remote_request` refuses private or loopback hosts and ports other than 80, 443, 8080.
+ */
+export function configWarnings(config: WooBridgeConfig): string[] {
+  const warnings: string[] = [];
+  const url = config.publicUrl ? parseHttpUrl(config.publicUrl) : undefined;
+  if (url) {
+    const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+    if (![80, 443, 8080].includes(port)) {
+      warnings.push(
+        `BRIDGE_PUBLIC_URL uses port ${port}: WooCommerce only delivers webhooks to ports 80, 443 and 8080 unless the store filters http_allowed_safe_ports.`,
+      );
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (host === "localhost" || isPrivateAddress(host)) {
+      warnings.push(
+        `BRIDGE_PUBLIC_URL points at ${host}, a private or loopback address: WooCommerce refuses to deliver there unless the store filters http_request_host_is_external.`,
+      );
+    }
+    if (url.protocol === "http:") {
+      warnings.push(
+        "BRIDGE_PUBLIC_URL is plain http: deliveries are signed but readable in transit; prefer https.",
+      );
+    }
+  }
+  return warnings;
+}
+
+function isPrivateAddress(host: string): boolean {
+  const version = isIP(host);
+  if (version === 4) {
+    const [a = 0, b = 0] = host.split(".").map(Number);
+    return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+  }
+  if (version === 6) return host === "::1" || /^f[cd]/i.test(host) || /^fe80/i.test(host);
+  return false;
+}
+
+/** The delivery URL for the store's webhooks. */
+export function deliveryUrlOf(config: WooBridgeConfig): string {
+  if (!config.publicUrl) throw new BridgeConfigError(findConfigIssues(config, "setup"));
+  const base = config.publicUrl.replace(/\/+$/, "");
+  return `${base}${config.webhookPath ?? DEFAULT_WEBHOOK_PATH}`;
+}
+
+/** Absolute path of the data directory. */
+export function dataDirOf(config: WooBridgeConfig): string {
+  return resolve(config.dataDir);
+}

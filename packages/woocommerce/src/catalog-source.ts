@@ -1,0 +1,171 @@
+import type { CatalogSource, CategoryLookup, CategoryWarning, NeuroonProduct } from "@neuroon/core";
+import {
+  buildWooCategoryLookup,
+  isWooProductIndexable,
+  mapWooProduct,
+  type WooBrandSource,
+  type WooMappingContext,
+} from "./map-woo-product.js";
+import { MAX_PER_PAGE, PRODUCT_FIELDS, type WooStoreReader } from "./reader.js";
+import type { WooProduct } from "./types.js";
+
+/** Options of {@link createWooCatalogSource}. */
+export interface WooCatalogSourceOptions {
+  /** Default `"core"`. */
+  brandSource?: WooBrandSource;
+  /** Products per store page while streaming, 1..100. Default 100. */
+  pageSize?: number;
+  /** Variation lists fetched in parallel. Default 4 (stores are PHP; be gentle). */
+  variationConcurrency?: number;
+  /** Clock for sale schedules, epoch ms. */
+  now?: () => number;
+  /**
+   * A product that cannot be mapped (a garbage price): it is skipped, neither indexed nor
+   * reported missing, and reported here. Default: ignored.
+   */
+  onMappingError?: (productId: number, error: unknown) => void;
+}
+
+const VARIANT_KEY_RE = /^(\d+):(\d+)$/;
+const ID_KEY_RE = /^\d+$/;
+
+/**
+ * The sync engine's `CatalogSource` for a WooCommerce store. Keys are product ids as strings
+ * (`"123"`); a variant key (`"123:456"`) or a bare variation id is resolved to its parent.
+ *
+ * - `readProducts` re-reads products in `include` batches of 100 plus the variations of the
+ *   variable ones; a key comes back `missing` when the product is gone (force-deleted), trashed,
+ *   not published or not visible in search.
+ * - `streamCatalog` pages through the published products by id (bounded memory: one page and
+ *   its variations at a time), each page yielding parents followed by their variations.
+ */
+export function createWooCatalogSource(
+  reader: WooStoreReader,
+  options: WooCatalogSourceOptions = {},
+): CatalogSource {
+  const brandSource = options.brandSource ?? "core";
+  const pageSize = options.pageSize ?? MAX_PER_PAGE;
+  const concurrency = Math.max(1, options.variationConcurrency ?? 4);
+  const now = options.now ?? Date.now;
+  // Brands from a meta key need `meta_data`, which is large, so only then is it fetched.
+  const fields =
+    typeof brandSource === "object" && "meta" in brandSource
+      ? [...PRODUCT_FIELDS, "meta_data"]
+      : PRODUCT_FIELDS;
+
+  async function context(signal: AbortSignal | undefined, refresh = false) {
+    const [tax, categories] = await Promise.all([
+      reader.getTaxSettings(signal ? { signal } : {}),
+      reader.listCategories({ ...(signal ? { signal } : {}), refresh }),
+    ]);
+    return { tax, categories: buildWooCategoryLookup(categories) };
+  }
+
+  /**
+   * Maps products with their variations. A category missing from the cached tree (created since
+   * it was loaded) triggers one reload of the tree and a re-map.
+   */
+  async function mapAll(
+    products: readonly WooProduct[],
+    signal: AbortSignal | undefined,
+  ): Promise<{ mapped: Map<number, NeuroonProduct[]>; failed: Set<number> }> {
+    const variable = products.filter((p) => p.type === "variable" && isWooProductIndexable(p));
+    const variations = await reader.listVariationsOf(
+      variable.map((p) => p.id),
+      { ...(signal ? { signal } : {}), concurrency },
+    );
+
+    let ctx = await context(signal);
+    for (let pass = 0; ; pass++) {
+      let stale = false;
+      const mapped = new Map<number, NeuroonProduct[]>();
+      const failed = new Set<number>();
+      const mappingContext = (categories: CategoryLookup): WooMappingContext => ({
+        tax: ctx.tax,
+        categories,
+        now: now(),
+        brandSource,
+        onCategoryWarning: (warning: CategoryWarning) => {
+          if (warning.code === "unknown-category") stale = true;
+        },
+      });
+      const mc = mappingContext(ctx.categories);
+      for (const product of products) {
+        try {
+          mapped.set(product.id, mapWooProduct(product, variations.get(product.id) ?? [], mc));
+        } catch (error) {
+          failed.add(product.id);
+          options.onMappingError?.(product.id, error);
+        }
+      }
+      if (!stale || pass > 0) return { mapped, failed };
+      ctx = await context(signal, true);
+    }
+  }
+
+  return {
+    async readProducts(keys, signal) {
+      const ids = new Map<number, string>();
+      for (const key of keys) {
+        const variant = VARIANT_KEY_RE.exec(key);
+        if (variant) ids.set(Number(variant[1]), variant[1] as string);
+        else if (ID_KEY_RE.test(key)) ids.set(Number(key), key);
+      }
+      const products: NeuroonProduct[] = [];
+      const missing: string[] = [];
+      const found = await reader.getProductsByIds([...ids.keys()], {
+        ...(signal ? { signal } : {}),
+        fields,
+      });
+      const foundIds = new Set(found.map((p) => p.id));
+      // `include` lists neither trashed products nor variations; look at those one by one.
+      const parentsToRead: number[] = [];
+      const absent = [...ids].filter(([id]) => !foundIds.has(id));
+      let next = 0;
+      const lookups = Array.from({ length: Math.min(concurrency, absent.length) }, async () => {
+        while (next < absent.length) {
+          const [id, key] = absent[next++] as [number, string];
+          const single = await reader.getProduct(id, signal ? { signal } : {});
+          if (single?.type === "variation" && single.parent_id) {
+            if (!ids.has(single.parent_id)) parentsToRead.push(single.parent_id);
+          } else {
+            missing.push(key);
+          }
+        }
+      });
+      await Promise.all(lookups);
+      if (parentsToRead.length > 0) {
+        const parents = await reader.getProductsByIds(parentsToRead, {
+          ...(signal ? { signal } : {}),
+          fields,
+        });
+        for (const parent of parents) {
+          if (!ids.has(parent.id)) {
+            ids.set(parent.id, String(parent.id));
+            found.push(parent);
+          }
+        }
+      }
+      const { mapped, failed } = await mapAll(found, signal);
+      for (const product of found) {
+        if (failed.has(product.id)) continue;
+        const family = mapped.get(product.id) ?? [];
+        if (family.length === 0) missing.push(ids.get(product.id) ?? String(product.id));
+        else products.push(...family);
+      }
+      return { products, missing };
+    },
+
+    async *streamCatalog(signal) {
+      for await (const page of reader.productPages(
+        { status: "publish", perPage: pageSize, fields, orderby: "id", order: "asc" },
+        signal ? { signal } : {},
+      )) {
+        const { mapped } = await mapAll(page.items, signal);
+        const batch: NeuroonProduct[] = [];
+        for (const product of page.items) batch.push(...(mapped.get(product.id) ?? []));
+        if (batch.length > 0) yield batch;
+      }
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { expect, test } from "vitest";
+import {
+  buildWooCategoryLookup,
+  conversionFromOrder,
+  createWooCatalogSource,
+  createWooStoreReader,
+  isWooProductIndexable,
+  mapWooProduct,
+  parseClicks,
+  parseWooWebhook,
+  signWooWebhookForTest,
+  VERSION,
+  verifyWooWebhook,
+  WooCommerceError,
+  wooTaxRatePercent,
+} from "../src/index.js";
+
+test("the public surface is exported and VERSION is set", () => {
+  expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+  for (const fn of [
+    createWooStoreReader,
+    createWooCatalogSource,
+    mapWooProduct,
+    isWooProductIndexable,
+    buildWooCategoryLookup,
+    wooTaxRatePercent,
+    verifyWooWebhook,
+    parseWooWebhook,
+    signWooWebhookForTest,
+    conversionFromOrder,
+    parseClicks,
+    WooCommerceError,
+  ]) {
+    expect(typeof fn).toBe("function");
+  }
+});
