@@ -1,0 +1,101 @@
+import { NeuroonClient } from "@neuroon/core";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
+import { Form, useActionData, useLoaderData, useNavigation } from "react-router";
+import { getRuntime } from "../runtime.server.js";
+import { getShopifyApp } from "../shopify.server.js";
+
+const SHOP_ID_PATTERN = /^shop_[A-Za-z0-9]{4,64}$/;
+const API_KEY_PATTERN = /^sk_[0-9a-f]{32}$/;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await getShopifyApp().authenticate.admin(request);
+  const settings = getRuntime().settings.get(session.shop);
+  return {
+    shop: session.shop,
+    connected: settings !== undefined,
+    neuroonShopId: settings?.neuroonShopId ?? "",
+    lastFullSyncAt: settings?.lastFullSyncAt
+      ? new Date(settings.lastFullSyncAt).toISOString()
+      : null,
+    lastError: settings?.lastError ?? null,
+  };
+}
+
+type ActionResult = { ok: true; message: string } | { ok: false; error: string };
+
+/** Saves the shop's Neuroon credentials (checked against Neuroon first) and starts the import. */
+export async function action({ request }: ActionFunctionArgs): Promise<ActionResult> {
+  const { session } = await getShopifyApp().authenticate.admin(request);
+  const runtime = getRuntime();
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "save");
+  if (intent === "resync") {
+    if (!runtime.settings.get(session.shop))
+      return { ok: false, error: "Connect the shop to Neuroon first." };
+    void runtime.importCatalog(session.shop).catch(() => undefined);
+    return { ok: true, message: "Full import started." };
+  }
+  const neuroonShopId = String(form.get("neuroonShopId") ?? "").trim();
+  const neuroonApiKey = String(form.get("neuroonApiKey") ?? "").trim();
+  if (!SHOP_ID_PATTERN.test(neuroonShopId))
+    return { ok: false, error: "The Neuroon shop id looks like shop_xxxxxxxx." };
+  if (!API_KEY_PATTERN.test(neuroonApiKey))
+    return { ok: false, error: "The Shop API key is sk_ followed by 32 hex digits." };
+  try {
+    const client = new NeuroonClient({
+      shopId: neuroonShopId,
+      apiKey: neuroonApiKey,
+      ...(runtime.config.neuroonBaseUrl ? { baseUrl: runtime.config.neuroonBaseUrl } : {}),
+      maxRetries: 0,
+    });
+    const info = await client.shop.me();
+    if (info.shopId !== neuroonShopId)
+      return { ok: false, error: "This API key belongs to another Neuroon shop." };
+  } catch (error) {
+    return { ok: false, error: `Neuroon refused these credentials: ${(error as Error).message}` };
+  }
+  runtime.settings.save({ shop: session.shop, neuroonShopId, neuroonApiKey });
+  void runtime.importCatalog(session.shop).catch(() => undefined);
+  return { ok: true, message: "Connected. The catalog import has started." };
+}
+
+export default function Settings() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <s-page heading="Neuroon Search">
+      <s-section
+        heading={
+          data.connected ? `Connected to ${data.neuroonShopId}` : "Connect your Neuroon shop"
+        }
+      >
+        {result && !result.ok ? <s-banner tone="critical">{result.error}</s-banner> : null}
+        {result?.ok ? <s-banner tone="success">{result.message}</s-banner> : null}
+        {data.lastError ? (
+          <s-banner tone="warning">Last sync failed: {data.lastError}</s-banner>
+        ) : null}
+        <Form method="post">
+          <input type="hidden" name="intent" value="save" />
+          <s-text-field label="Neuroon shop id" name="neuroonShopId" value={data.neuroonShopId} />
+          <s-password-field label="Shop API key" name="neuroonApiKey" />
+          <s-button type="submit" variant="primary" loading={busy || undefined}>
+            Save and import
+          </s-button>
+        </Form>
+      </s-section>
+      {data.connected ? (
+        <s-section heading="Catalog">
+          <s-paragraph>
+            Last full import: {data.lastFullSyncAt ?? "not yet"}. Changes in Shopify reach Neuroon
+            within seconds through webhooks; a reconcile runs daily.
+          </s-paragraph>
+          <Form method="post">
+            <input type="hidden" name="intent" value="resync" />
+            <s-button type="submit">Import the whole catalog again</s-button>
+          </Form>
+        </s-section>
+      ) : null}
+    </s-page>
+  );
+}

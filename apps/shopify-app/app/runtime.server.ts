@@ -1,0 +1,266 @@
+import "@shopify/shopify-api/adapters/node";
+import { mkdirSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import {
+  NeuroonClient,
+  openSqliteQueue,
+  openSqliteStateStore,
+  type SqliteChangeQueue,
+  type SqliteSyncStateStore,
+  SyncEngine,
+  type SyncSummary,
+} from "@neuroon/core";
+import {
+  createShopifyBridge,
+  openSqliteShopifyStore,
+  SHOPIFY_API_VERSION,
+  type ShopifyBridge,
+} from "@neuroon/shopify";
+import { LogSeverity, type Shopify, shopifyApi } from "@shopify/shopify-api";
+import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+import { createSessionStorage } from "./session-storage.server.js";
+import { createSettingsStore, type SettingsStore } from "./settings.server.js";
+
+/** Where the app runs and what it talks to. */
+export interface RuntimeConfig {
+  apiKey: string;
+  apiSecret: string;
+  /** Public HTTPS URL of the app (`SHOPIFY_APP_URL`). */
+  appUrl: string;
+  scopes: string[];
+  /** Directory for the SQLite files (tokens, settings, queues, sync state). */
+  dataDir: string;
+  /** Neuroon API base URL; the client's production default when absent. */
+  neuroonBaseUrl?: string | undefined;
+  /** Drain interval of the background worker. Default 2,000 ms. */
+  drainIntervalMs?: number;
+  /** Interval of the reconcile that catches missed webhooks. Default 24 h. */
+  reconcileIntervalMs?: number;
+}
+
+/** Reads the configuration from the environment the Shopify CLI and the host provide. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`Set ${name} (the Shopify CLI sets it with \`shopify app dev\`).`);
+    return value;
+  };
+  return {
+    apiKey: required("SHOPIFY_API_KEY"),
+    apiSecret: required("SHOPIFY_API_SECRET"),
+    appUrl: required("SHOPIFY_APP_URL"),
+    scopes: (env.SCOPES ?? "read_products,read_inventory,read_orders")
+      .split(",")
+      .map((s) => s.trim()),
+    dataDir: env.NEUROON_DATA_DIR ?? join(process.cwd(), "data"),
+    neuroonBaseUrl: env.NEUROON_API_URL,
+  };
+}
+
+/** Per-shop sync machinery, opened when the shop is connected to Neuroon. */
+interface ShopWorker {
+  queue: SqliteChangeQueue;
+  state: SqliteSyncStateStore;
+  engine: SyncEngine;
+  client: NeuroonClient;
+}
+
+/** Everything the routes and the background worker share. */
+export interface Runtime {
+  config: RuntimeConfig;
+  /** The `shopifyApi` instance behind the bridge (the React Router package has its own). */
+  api: Shopify;
+  bridge: ShopifyBridge;
+  settings: SettingsStore;
+  sessionStorage: SessionStorage;
+  /** The shop's engine, or `undefined` while it is not connected to Neuroon. */
+  engineFor(shop: string): SyncEngine | undefined;
+  /** Initial import / manual resync: the whole catalog through a bulk operation. */
+  importCatalog(shop: string): Promise<SyncSummary>;
+  /** Drains every connected shop's queue once. */
+  drainAll(): Promise<void>;
+  /** Starts the background loop (drain every few seconds, reconcile daily). */
+  startWorkers(): void;
+  close(): Promise<void>;
+}
+
+/** Builds the runtime: one SQLite file for tokens and webhook ids, one for settings, one per shop queue. */
+export function createRuntime(config: RuntimeConfig): Runtime {
+  mkdirSync(join(config.dataDir, "shops"), { recursive: true });
+  const api = shopifyApi({
+    apiKey: config.apiKey,
+    apiSecretKey: config.apiSecret,
+    scopes: config.scopes,
+    hostName: new URL(config.appUrl).host,
+    hostScheme: "https",
+    apiVersion: SHOPIFY_API_VERSION,
+    isEmbeddedApp: true,
+    logger: { level: LogSeverity.Warning },
+  }) as unknown as Shopify;
+  const store = openSqliteShopifyStore({ path: join(config.dataDir, "shopify.db") });
+  const appDb = new DatabaseSync(join(config.dataDir, "app.db"));
+  appDb.exec("PRAGMA journal_mode = WAL");
+  appDb.exec("PRAGMA busy_timeout = 5000");
+  const settings = createSettingsStore(appDb);
+  const workers = new Map<string, ShopWorker>();
+  const timers: NodeJS.Timeout[] = [];
+
+  const workerFor = (shop: string): ShopWorker | undefined => {
+    const existing = workers.get(shop);
+    const current = settings.get(shop);
+    if (!current) return undefined;
+    if (existing) return existing;
+    const base = join(config.dataDir, "shops", shop);
+    const queue = openSqliteQueue({ path: `${base}.queue.db` });
+    const state = openSqliteStateStore({ path: `${base}.state.db`, shopId: current.neuroonShopId });
+    const client = new NeuroonClient({
+      shopId: current.neuroonShopId,
+      apiKey: current.neuroonApiKey,
+      ...(config.neuroonBaseUrl ? { baseUrl: config.neuroonBaseUrl } : {}),
+      appInfo: { name: "neuroon-shopify-app", version: "0.0.0" },
+    });
+    const engine = new SyncEngine({
+      client,
+      queue,
+      state,
+      source: bridge.catalogSource(shop),
+      shopId: current.neuroonShopId,
+    });
+    const worker = { queue, state, engine, client };
+    workers.set(shop, worker);
+    return worker;
+  };
+
+  const closeWorker = async (shop: string): Promise<void> => {
+    const worker = workers.get(shop);
+    workers.delete(shop);
+    await worker?.queue.close();
+    await worker?.state.close();
+  };
+
+  const bridge: ShopifyBridge = createShopifyBridge({
+    shopify: api,
+    tokenStore: store.tokens,
+    deliveries: store.deliveries,
+    // More than the React Router package's own 5 minutes, so it never refreshes by itself.
+    refreshMarginMs: 10 * 60_000,
+    // Only installed shops take work: after app/uninstalled the token is gone until a reinstall.
+    queueFor: async (shop) =>
+      (await store.tokens.load(shop)) ? workerFor(shop)?.queue : undefined,
+    onUninstalled: async (shop) => {
+      // The token is revoked: stop the shop's work, keep its data until shop/redact.
+      await closeWorker(shop);
+    },
+    onShopRedact: async (shop) => {
+      // 48 h after uninstall: delete everything held for the shop, its products in Neuroon too.
+      const worker = workerFor(shop);
+      if (worker) await purgeNeuroonCatalog(worker.client);
+      await closeWorker(shop);
+      settings.delete(shop);
+      const base = join(config.dataDir, "shops", shop);
+      for (const suffix of [".queue.db", ".state.db"]) {
+        for (const extra of ["", "-wal", "-shm"])
+          await rm(`${base}${suffix}${extra}`, { force: true });
+      }
+    },
+  });
+
+  const sessionStorage = createSessionStorage(appDb, bridge.tokens);
+  const isInstalled = async (shop: string): Promise<boolean> =>
+    (await store.tokens.load(shop)) !== undefined;
+
+  const runtime: Runtime = {
+    config,
+    api,
+    bridge,
+    settings,
+    sessionStorage,
+    engineFor: (shop) => workerFor(shop)?.engine,
+    async importCatalog(shop) {
+      const worker = workerFor(shop);
+      if (!worker)
+        throw new Error(
+          `Shop ${shop} is not connected to Neuroon yet; save its Neuroon credentials first.`,
+        );
+      try {
+        const summary = await worker.engine.fullSync();
+        settings.recordSync(shop, { at: Date.now() });
+        return summary;
+      } catch (error) {
+        settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
+        throw error;
+      }
+    },
+    async drainAll() {
+      for (const { shop } of settings.list()) {
+        if (!(await isInstalled(shop))) continue;
+        const worker = workerFor(shop);
+        if (!worker) continue;
+        try {
+          await worker.engine.drain();
+        } catch (error) {
+          settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
+        }
+      }
+    },
+    startWorkers() {
+      if (timers.length > 0) return;
+      let draining = false;
+      const drain = setInterval(() => {
+        if (draining) return;
+        draining = true;
+        void runtime.drainAll().finally(() => {
+          draining = false;
+        });
+      }, config.drainIntervalMs ?? 2_000);
+      const reconcile = setInterval(
+        () => {
+          void (async () => {
+            for (const { shop } of settings.list()) {
+              if (!(await isInstalled(shop))) continue;
+              await workerFor(shop)
+                ?.engine.reconcile()
+                .catch((error: unknown) =>
+                  settings.recordSync(shop, { at: Date.now(), error: (error as Error).message }),
+                );
+            }
+          })();
+        },
+        config.reconcileIntervalMs ?? 24 * 3_600_000,
+      );
+      drain.unref();
+      reconcile.unref();
+      timers.push(drain, reconcile);
+    },
+    async close() {
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      for (const shop of [...workers.keys()]) await closeWorker(shop);
+      store.close();
+      appDb.close();
+    },
+  };
+  return runtime;
+}
+
+/** Deletes every product of the shop from Neuroon (compliance: `shop/redact`). */
+async function purgeNeuroonCatalog(client: NeuroonClient): Promise<number> {
+  const ids: string[] = [];
+  for await (const product of client.products.list({ size: 100 })) ids.push(product.externalId);
+  for (const id of ids) await client.products.delete(id);
+  return ids.length;
+}
+
+let shared: Runtime | undefined;
+
+/** The process-wide runtime, built from the environment on first use. */
+export function getRuntime(): Runtime {
+  shared ??= createRuntime(configFromEnv());
+  return shared;
+}
+
+/** Replaces the process-wide runtime (tests). */
+export function setRuntime(runtime: Runtime | undefined): void {
+  shared = runtime;
+}

@@ -1,0 +1,213 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EmulatorHandle, startEmulator } from "@neuroon/emulator";
+import { type FakeShopify, startFakeShopify } from "@neuroon/fake-shopify";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { action as settingsAction } from "../app/routes/app._index.js";
+import { loader as proxyTokenLoader } from "../app/routes/proxy.token.js";
+import { action as webhooksAction } from "../app/routes/webhooks.js";
+import { createRuntime, type Runtime, setRuntime } from "../app/runtime.server.js";
+import { resetShopifyApp } from "../app/shopify.server.js";
+import { eventually, serveRoute } from "./harness.js";
+
+const API_KEY = "app-client-id";
+const API_SECRET = "app-client-secret-for-tests";
+const SHOP = "neuroon-app-test.myshopify.com";
+const NEUROON_SHOP_ID = "shop_apptest01";
+const NEUROON_KEY = `sk_${"a1b2".repeat(8)}`;
+
+describe("the Shopify app over HTTP (fake Shopify, Neuroon emulator)", () => {
+  let fake: FakeShopify;
+  let emulator: EmulatorHandle;
+  let runtime: Runtime;
+  let dataDir: string;
+  let webhooks: { url: string; close(): Promise<void> };
+  let proxy: { url: string; close(): Promise<void> };
+  let admin: { url: string; close(): Promise<void> };
+
+  const indexable = () =>
+    fake.products(SHOP).filter((p) => p.status === "ACTIVE" && p.publishedToOnlineStore);
+  const parentIds = () =>
+    emulator
+      .snapshot(NEUROON_SHOP_ID)
+      .filter((p) => !p.parentExternalId)
+      .map((p) => p.externalId)
+      .sort();
+
+  beforeAll(async () => {
+    fake = await startFakeShopify({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      shops: [{ domain: SHOP, products: { products: 16 } }],
+    });
+    setAbstractFetchFunc(fake.fetch);
+    emulator = await startEmulator({
+      port: 0,
+      shops: [{ shopId: NEUROON_SHOP_ID, apiKey: NEUROON_KEY, url: `https://${SHOP}` }],
+      rateLimits: false,
+    });
+    dataDir = await mkdtemp(join(tmpdir(), "neuroon-shopify-app-"));
+    process.env.SHOPIFY_API_KEY = API_KEY;
+    runtime = createRuntime({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      appUrl: "https://app.example.test",
+      scopes: ["read_products", "read_inventory", "read_orders"],
+      dataDir,
+      neuroonBaseUrl: emulator.url,
+    });
+    setRuntime(runtime);
+    resetShopifyApp();
+    webhooks = await serveRoute(webhooksAction);
+    proxy = await serveRoute(proxyTokenLoader);
+    admin = await serveRoute(settingsAction);
+    fake.subscribe(`${webhooks.url}/webhooks`, [
+      "products/update",
+      "products/delete",
+      "orders/paid",
+      "app/uninstalled",
+      "shop/redact",
+      "bulk_operations/finish",
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([webhooks?.close(), proxy?.close(), admin?.close()]);
+    await runtime?.close();
+    setRuntime(undefined);
+    await emulator?.close();
+    await fake?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const adminPost = async (fields: Record<string, string>) => {
+    const sessionToken = await fake.sessionToken(SHOP);
+    const response = await fetch(`${admin.url}/app?shop=${SHOP}`, {
+      signal: AbortSignal.timeout(10_000),
+      method: "POST",
+      // The package answers 410 to bots, and Node's fetch user agent counts as one.
+      headers: {
+        authorization: `Bearer ${sessionToken}`,
+        "user-agent": "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 Safari/605.1.15",
+      },
+      body: new URLSearchParams(fields),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { ok: boolean; error?: string; message?: string },
+    };
+  };
+
+  it("refuses credentials Neuroon does not accept", async () => {
+    const result = await adminPost({
+      neuroonShopId: NEUROON_SHOP_ID,
+      neuroonApiKey: `sk_${"0".repeat(32)}`,
+    });
+    expect(result.body).toMatchObject({ ok: false });
+    expect(runtime.settings.get(SHOP)).toBeUndefined();
+  });
+
+  it("installs by token exchange into the bridge's token store, then connects and imports the catalog", async () => {
+    const result = await adminPost({ neuroonShopId: NEUROON_SHOP_ID, neuroonApiKey: NEUROON_KEY });
+    expect(result).toMatchObject({ status: 200, body: { ok: true } });
+    expect(
+      fake.grants.some(
+        (g) => g.grantType === "urn:ietf:params:oauth:grant-type:token-exchange" && g.ok,
+      ),
+    ).toBe(true);
+    const session = await runtime.bridge.tokens.getSession(SHOP);
+    expect(session.refreshToken).toMatch(/^shprt_/);
+    await eventually(() =>
+      expect(parentIds()).toEqual(
+        indexable()
+          .map((p) => p.id)
+          .sort(),
+      ),
+    );
+    await eventually(() => expect(runtime.settings.get(SHOP)?.lastFullSyncAt).toBeDefined());
+  });
+
+  it("turns a product update webhook into a Neuroon update", async () => {
+    const product = indexable()[0];
+    const [delivery] = await fake.updateProduct(SHOP, product?.id as string, {
+      title: "Updated through the app",
+    });
+    expect(delivery?.status).toBe(200);
+    await runtime.drainAll();
+    expect(emulator.snapshot(NEUROON_SHOP_ID).find((p) => p.externalId === product?.id)?.name).toBe(
+      "Updated through the app",
+    );
+  });
+
+  it("answers 401 to a forged webhook", async () => {
+    const response = await fetch(`${webhooks.url}/webhooks`, {
+      method: "POST",
+      body: "{}",
+      headers: {
+        "x-shopify-hmac-sha256": `${"A".repeat(43)}=`,
+        "x-shopify-topic": "shop/redact",
+        "x-shopify-shop-domain": SHOP,
+        "x-shopify-api-version": "2026-10",
+        "x-shopify-webhook-id": "forged",
+      },
+    });
+    expect(response.status).toBe(401);
+    expect(runtime.settings.get(SHOP)).toBeDefined();
+  });
+
+  it("serves a widget token through the app proxy, only to signed requests", async () => {
+    const response = await fake.proxyRequest(SHOP, `${proxy.url}/proxy/token`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const { token } = (await response.json()) as { token: string };
+    expect(emulator.verifyWidgetToken(token)).toMatchObject({ ok: true, shopId: NEUROON_SHOP_ID });
+    const forged = await fetch(
+      `${proxy.url}/proxy/token?shop=${SHOP}&timestamp=${Math.floor(Date.now() / 1000)}&signature=${"0".repeat(64)}`,
+    );
+    expect(forged.status).toBe(401);
+    const other = await fake.proxyRequest("unknown-shop.myshopify.com", `${proxy.url}/proxy/token`);
+    expect(other.status).toBe(404);
+  });
+
+  it("reports a paid order once and stops work on uninstall", async () => {
+    const [a] = indexable();
+    await fake.payOrder(SHOP, {
+      id: "5550001",
+      currency: "EUR",
+      lines: [
+        {
+          productId: a?.id as string,
+          variantId: a?.variants[0]?.id as string,
+          quantity: 1,
+          price: a?.variants[0]?.price as string,
+        },
+      ],
+      noteAttributes: [
+        { name: "_neuroon_clicks", value: JSON.stringify({ [a?.id as string]: "log_app_1" }) },
+      ],
+    });
+    await runtime.drainAll();
+    expect(emulator.conversions(NEUROON_SHOP_ID).map((c) => c.orderId)).toEqual(["5550001"]);
+    await fake.uninstall(SHOP);
+    await expect(runtime.bridge.tokens.getSession(SHOP)).rejects.toThrow(/no offline token/);
+    expect(await runtime.sessionStorage.loadSession(`offline_${SHOP}`)).toBeUndefined();
+  });
+
+  it("ignores catalog webhooks after uninstall, and shop/redact deletes the shop's data in Neuroon", async () => {
+    const product = indexable()[1];
+    const [late] = await fake.updateProduct(SHOP, product?.id as string, {
+      title: "After uninstall",
+    });
+    expect(late?.status).toBe(200);
+    await runtime.drainAll();
+    expect(
+      emulator.snapshot(NEUROON_SHOP_ID).find((p) => p.externalId === product?.id)?.name,
+    ).not.toBe("After uninstall");
+    expect(emulator.snapshot(NEUROON_SHOP_ID).length).toBeGreaterThan(0);
+    const [redact] = await fake.deliver(SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
+    expect(redact?.status).toBe(200);
+    expect(emulator.snapshot(NEUROON_SHOP_ID)).toEqual([]);
+    expect(runtime.settings.get(SHOP)).toBeUndefined();
+  });
+});
