@@ -1,0 +1,159 @@
+import type { MedusaContainer } from "@medusajs/framework/types";
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils";
+import {
+  createInventoryLevelsWorkflow,
+  createPriceListsWorkflow,
+  createProductsWorkflow,
+  createSalesChannelsWorkflow,
+  createStockLocationsWorkflow,
+  createTaxRegionsWorkflow,
+  linkSalesChannelsToStockLocationWorkflow,
+} from "@medusajs/medusa/core-flows";
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
+import { NeuroonSync } from "@neuroon/medusa/lib/sync";
+import {
+  API_KEY,
+  eventually,
+  SHOP_ID,
+  STOREFRONT_URL,
+  startTestNeuroon,
+} from "./support/neuroon.js";
+
+const neuroon = await startTestNeuroon();
+// A German storefront: EUR prices stored net, shown with 19 % VAT.
+Object.assign(process.env, {
+  NEUROON_SHOP_ID: SHOP_ID,
+  NEUROON_API_KEY: API_KEY,
+  NEUROON_API_URL: neuroon.url,
+  NEUROON_CURRENCY: "eur",
+  NEUROON_TAX_INCLUSIVE: "true",
+  NEUROON_TAX_COUNTRY: "de",
+  NEUROON_MAX_RETRIES: "0",
+  STOREFRONT_URL,
+});
+
+async function createStockedProduct(container: MedusaContainer, stocked: number) {
+  const { result: channels } = await createSalesChannelsWorkflow(container).run({
+    input: { salesChannelsData: [{ name: "Webshop DE" }] },
+  });
+  const channelId = channels[0]?.id as string;
+  const { result: locations } = await createStockLocationsWorkflow(container).run({
+    input: { locations: [{ name: "Berlin warehouse" }] },
+  });
+  const locationId = locations[0]?.id as string;
+  await linkSalesChannelsToStockLocationWorkflow(container).run({
+    input: { id: locationId, add: [channelId] },
+  });
+  const { result } = await createProductsWorkflow(container).run({
+    input: {
+      products: [
+        {
+          title: "Wool Coat",
+          handle: "wool-coat",
+          status: "published",
+          sales_channels: [{ id: channelId }],
+          options: [{ title: "Size", values: ["M"] }],
+          variants: [
+            {
+              title: "M",
+              sku: "COAT-M",
+              options: { Size: "M" },
+              manage_inventory: true,
+              prices: [{ amount: 100, currency_code: "eur" }],
+            },
+          ],
+        },
+      ],
+    },
+  });
+  const productId = result[0]?.id as string;
+  const query = container.resolve(ContainerRegistrationKeys.QUERY);
+  const { data } = await query.graph({
+    entity: "product_variant",
+    fields: ["id", "inventory_items.inventory_item_id"],
+    filters: { product_id: productId },
+  });
+  const variant = data[0] as { id: string; inventory_items: Array<{ inventory_item_id: string }> };
+  await createInventoryLevelsWorkflow(container).run({
+    input: {
+      inventory_levels: [
+        {
+          inventory_item_id: variant.inventory_items[0]?.inventory_item_id as string,
+          location_id: locationId,
+          stocked_quantity: stocked,
+        },
+      ],
+    },
+  });
+  return { productId, variantId: variant.id };
+}
+
+medusaIntegrationTestRunner({
+  cwd: process.cwd(),
+  testSuite: ({ getContainer }) => {
+    afterAll(() => neuroon.close());
+    beforeEach(() => neuroon.reset());
+
+    it("sends prices with VAT as the storefront shows them, sale prices from price lists, and stock", async () => {
+      const container = getContainer();
+      await createTaxRegionsWorkflow(container).run({
+        input: [
+          {
+            country_code: "de",
+            provider_id: "tp_system",
+            default_tax_rate: { rate: 19, code: "DE19", name: "MwSt" },
+          },
+        ],
+      });
+      const { productId, variantId } = await createStockedProduct(container, 0);
+      await eventually(() =>
+        expect(neuroon.products().get(productId)).toMatchObject({
+          price: 119,
+          currency: "EUR",
+          inStock: false,
+          stockQuantity: 0,
+        }),
+      );
+
+      // Neither a price list nor a stock change emits a product event: the nightly reconcile sends them.
+      await createPriceListsWorkflow(container).run({
+        input: {
+          price_lists_data: [
+            {
+              title: "Winter sale",
+              description: "20 % off coats",
+              status: "active",
+              prices: [{ amount: 80, currency_code: "eur", variant_id: variantId }],
+            },
+          ],
+        },
+      });
+      const query = container.resolve(ContainerRegistrationKeys.QUERY);
+      const { data } = await query.graph({
+        entity: "inventory_level",
+        fields: ["id", "inventory_item_id", "location_id"],
+        filters: {},
+      });
+      const level = data[0] as { inventory_item_id: string; location_id: string };
+      const inventory = container.resolve("inventory") as {
+        updateInventoryLevels(u: unknown[]): Promise<unknown>;
+      };
+      await inventory.updateInventoryLevels([
+        {
+          inventory_item_id: level.inventory_item_id,
+          location_id: level.location_id,
+          stocked_quantity: 7,
+        },
+      ]);
+
+      const { outcome } = await new NeuroonSync(container).syncCatalog("reconcile");
+      expect(outcome).toMatchObject({ upserted: 1, failed: 0 });
+      expect(neuroon.products().get(productId)).toMatchObject({
+        price: 119,
+        salePrice: 95.2,
+        inStock: true,
+        stockQuantity: 7,
+      });
+    });
+  },
+});

@@ -1,0 +1,335 @@
+import type { MedusaContainer } from "@medusajs/framework/types";
+import {
+  batchLinkProductsToCategoryWorkflow,
+  createProductsWorkflow,
+  deleteProductsWorkflow,
+  updateProductCategoriesWorkflow,
+  updateProductsWorkflow,
+} from "@medusajs/medusa/core-flows";
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
+import { NeuroonSync } from "@neuroon/medusa/lib/sync";
+import { seedCatalog } from "../src/scripts/seed.js";
+import {
+  adminHeaders,
+  createCategoryTree,
+  createProduct,
+  storeHeaders,
+} from "./support/fixtures.js";
+import {
+  API_KEY,
+  eventually,
+  SHOP_ID,
+  STOREFRONT_URL,
+  startTestNeuroon,
+} from "./support/neuroon.js";
+
+const neuroon = await startTestNeuroon();
+// medusa-config.ts reads these when the runner boots Medusa in this process.
+Object.assign(process.env, {
+  NEUROON_SHOP_ID: SHOP_ID,
+  NEUROON_API_KEY: API_KEY,
+  NEUROON_API_URL: neuroon.url,
+  NEUROON_CURRENCY: "eur",
+  NEUROON_MAX_RETRIES: "0",
+  STOREFRONT_URL,
+});
+
+/** Runs the retry job's work as if its retry delays had passed. */
+async function drainLater(container: MedusaContainer) {
+  return new NeuroonSync(container).drain({ now: new Date(Date.now() + 24 * 3600 * 1000) });
+}
+
+medusaIntegrationTestRunner({
+  cwd: process.cwd(),
+  testSuite: ({ getContainer, api }) => {
+    afterAll(() => neuroon.close());
+    beforeEach(() => neuroon.reset());
+
+    describe("products created, updated, unpublished and deleted through Medusa's workflows", () => {
+      it("reaches Neuroon with its price, URL, brand and category chain", async () => {
+        const container = getContainer();
+        const categories = await createCategoryTree(container);
+        const { result } = await createProductsWorkflow(container).run({
+          input: {
+            products: [
+              {
+                title: "Trail Runner",
+                handle: "trail-runner",
+                status: "published",
+                description: "<p>Light <b>trail</b> shoe</p>",
+                metadata: { brand: "Acme" },
+                category_ids: [categories.trail],
+                options: [{ title: "Size", values: ["42", "43"] }],
+                variants: [
+                  {
+                    title: "42",
+                    sku: "TR-42",
+                    options: { Size: "42" },
+                    manage_inventory: false,
+                    prices: [
+                      { amount: 120, currency_code: "eur" },
+                      { amount: 130, currency_code: "usd" },
+                    ],
+                  },
+                  {
+                    title: "43",
+                    sku: "TR-43",
+                    options: { Size: "43" },
+                    manage_inventory: false,
+                    prices: [{ amount: 110, currency_code: "eur" }],
+                  },
+                ],
+              },
+            ],
+          },
+        });
+        const id = result[0]?.id as string;
+        await eventually(() => expect(neuroon.products().get(id)).toBeDefined());
+        expect(neuroon.products().get(id)).toEqual({
+          externalId: id,
+          name: "Trail Runner",
+          price: 110,
+          currency: "EUR",
+          url: "https://shop.example.com/products/trail-runner",
+          brands: ["Acme"],
+          categories: ["Trail", "Shoes", "Apparel"],
+          description: "Light trail shoe",
+          inStock: true,
+          isActive: true,
+          attributes: { Size: "42, 43" },
+          createdAt: expect.any(String),
+          updatedAt: expect.any(String),
+        });
+      });
+
+      it("follows an update, an unpublish, a republish and a delete", async () => {
+        const container = getContainer();
+        const id = await createProduct(container, { title: "Canvas Tote" });
+        await eventually(() => expect(neuroon.products().get(id)?.name).toBe("Canvas Tote"));
+
+        await updateProductsWorkflow(container).run({
+          input: { products: [{ id, title: "Canvas Tote Bag" }] },
+        });
+        await eventually(() => expect(neuroon.products().get(id)?.name).toBe("Canvas Tote Bag"));
+
+        await updateProductsWorkflow(container).run({
+          input: { products: [{ id, status: "draft" }] },
+        });
+        await eventually(() => expect(neuroon.products().has(id)).toBe(false));
+
+        await updateProductsWorkflow(container).run({
+          input: { products: [{ id, status: "published" }] },
+        });
+        await eventually(() => expect(neuroon.products().has(id)).toBe(true));
+
+        await deleteProductsWorkflow(container).run({ input: { ids: [id] } });
+        await eventually(() => expect(neuroon.products().has(id)).toBe(false));
+        expect(neuroon.requests().filter((r) => r.method === "DELETE")).toHaveLength(2);
+      });
+
+      it("follows a parent category rename into its products' breadcrumbs", async () => {
+        const container = getContainer();
+        const { apparel, trail } = await createCategoryTree(container);
+        const id = await createProduct(container, { title: "Fell Shoe", category_ids: [trail] });
+        await eventually(() =>
+          expect(neuroon.products().get(id)?.categories).toEqual(["Trail", "Shoes", "Apparel"]),
+        );
+
+        await updateProductCategoriesWorkflow(container).run({
+          input: { selector: { id: apparel }, update: { name: "Clothing" } },
+        });
+        await eventually(() =>
+          expect(neuroon.products().get(id)?.categories).toEqual(["Trail", "Shoes", "Clothing"]),
+        );
+      });
+
+      it("never sends draft products", async () => {
+        const container = getContainer();
+        const draft = await createProduct(container, {
+          title: "Secret Prototype",
+          status: "draft",
+        });
+        const published = await createProduct(container, { title: "Public Tee" });
+        await eventually(() => expect(neuroon.products().has(published)).toBe(true));
+        expect(neuroon.products().has(draft)).toBe(false);
+        expect(neuroon.requests().some((r) => r.path.endsWith(`/products/${draft}`))).toBe(false);
+      });
+    });
+
+    describe("a failing Neuroon followed by recovery", () => {
+      it("loses no change", async () => {
+        const container = getContainer();
+        const doomed = await createProduct(container, { title: "Old Stock" });
+        await eventually(() => expect(neuroon.products().has(doomed)).toBe(true));
+
+        neuroon.setDown(true);
+        const a = await createProduct(container, { title: "Outage Hoodie" });
+        const b = await createProduct(container, { title: "Outage Cap" });
+        await deleteProductsWorkflow(container).run({ input: { ids: [doomed] } });
+        const sync = new NeuroonSync(container);
+        await eventually(async () => {
+          const rows = await sync.module.listNeuroonProductSyncs({ product_id: [a, b, doomed] });
+          expect(rows.map((r) => r.status).sort()).toEqual(["failed", "failed", "failed"]);
+        });
+        // Still down: the retry job keeps the changes.
+        await drainLater(container);
+        expect(neuroon.products().has(a)).toBe(false);
+
+        neuroon.setDown(false);
+        const { products } = await drainLater(container);
+        expect(products).toMatchObject({ upserted: 2, deleted: 1, failed: 0 });
+        expect(neuroon.products().get(a)?.name).toBe("Outage Hoodie");
+        expect(neuroon.products().get(b)?.name).toBe("Outage Cap");
+        expect(neuroon.products().has(doomed)).toBe(false);
+        const rows = await sync.module.listNeuroonProductSyncs({ product_id: [a, b, doomed] });
+        expect(Object.fromEntries(rows.map((r) => [r.product_id, r.status]))).toEqual({
+          [a]: "synced",
+          [b]: "synced",
+          [doomed]: "deleted",
+        });
+      });
+    });
+
+    describe("reconcile and full resync", () => {
+      it("the nightly reconcile sends category membership changes and deletes orphans", async () => {
+        const container = getContainer();
+        const { shoes } = await createCategoryTree(container);
+        const id = await createProduct(container, { title: "Plain Sneaker" });
+        await eventually(() => expect(neuroon.products().has(id)).toBe(true));
+        expect(neuroon.products().get(id)?.categories).toBeUndefined();
+
+        // The category page's "add products" emits no product event.
+        await batchLinkProductsToCategoryWorkflow(container).run({
+          input: { id: shoes, add: [id], remove: [] },
+        });
+        await neuroon.seed({
+          externalId: "prod_gone",
+          name: "Deleted while offline",
+          price: 1,
+          url: "https://x.example/p",
+        });
+
+        const { outcome } = await new NeuroonSync(container).syncCatalog("reconcile");
+        expect(outcome).toMatchObject({ upserted: 1, deleted: 1, failed: 0 });
+        expect(neuroon.products().get(id)?.categories).toEqual(["Shoes", "Apparel"]);
+        expect(neuroon.products().has("prod_gone")).toBe(false);
+
+        // Nothing changed since: a second reconcile sends nothing.
+        const before = neuroon.requests().filter((r) => r.method === "POST").length;
+        const again = await new NeuroonSync(container).syncCatalog("reconcile");
+        expect(again.outcome).toMatchObject({ upserted: 0, deleted: 0, skipped: 1 });
+        expect(neuroon.requests().filter((r) => r.method === "POST").length).toBe(before);
+      });
+
+      it("refuses to wipe most of Neuroon's catalog when Medusa lists far fewer products", async () => {
+        const container = getContainer();
+        await createProduct(container, { title: "Lonely Product" });
+        for (let i = 0; i < 12; i++) {
+          await neuroon.seed({
+            externalId: `prod_legacy_${i}`,
+            name: `Legacy ${i}`,
+            price: 10,
+            url: `${STOREFRONT_URL}/products/legacy-${i}`,
+          });
+        }
+        const sync = new NeuroonSync(container);
+        await expect(sync.syncCatalog("reconcile")).rejects.toThrow(
+          /refused to delete 12 of the 13 products/,
+        );
+        expect(neuroon.products().size).toBe(13);
+        const [run] = await sync.module.listNeuroonSyncRuns(
+          {},
+          { take: 1, order: { started_at: "DESC" } },
+        );
+        expect(run).toMatchObject({
+          kind: "reconcile",
+          status: "failed",
+          error: expect.stringContaining("maxOrphanDeleteRatio"),
+        });
+      });
+
+      it("POST /admin/neuroon/resync resends everything in the background; GET status reports it", async () => {
+        const container = getContainer();
+        const ids = [
+          await createProduct(container, { title: "Resync One" }),
+          await createProduct(container, { title: "Resync Two" }),
+        ];
+        await eventually(() => expect(neuroon.products().size).toBe(2));
+        neuroon.reset();
+
+        const headers = await adminHeaders(container);
+        await expect(api.post("/admin/neuroon/resync", {})).rejects.toMatchObject({
+          response: { status: 401 },
+        });
+        const started = await api.post("/admin/neuroon/resync", {}, { headers });
+        expect(started.status).toBe(202);
+        expect(started.data.run_id).toMatch(/^nrrun_/);
+        await eventually(() =>
+          expect([...neuroon.products().keys()].sort()).toEqual([...ids].sort()),
+        );
+
+        await eventually(async () => {
+          const status = await api.get("/admin/neuroon/status", { headers });
+          expect(status.data.runs[0]).toMatchObject({
+            id: started.data.run_id,
+            kind: "full",
+            status: "completed",
+            upserted: 2,
+          });
+          expect(status.data.products).toMatchObject({ synced: 2, failed: 0 });
+        });
+        const one = await api.get(`/admin/neuroon/products/${ids[0]}`, { headers });
+        expect(one.data.sync).toMatchObject({ product_id: ids[0], status: "synced", attempts: 0 });
+      });
+    });
+
+    describe("the seeded demo catalog", () => {
+      it("is indexed live, and a full resync brings stock levels (which emit no event) up to date", async () => {
+        const container = getContainer();
+        const { productIds } = await seedCatalog(container);
+        await eventually(() => expect(neuroon.products().size).toBe(12), 20_000);
+        const draft = productIds.find((id) => !neuroon.products().has(id));
+        expect(draft).toBeDefined();
+
+        const sync = new NeuroonSync(container);
+        const { outcome } = await sync.syncCatalog("full");
+        expect(outcome).toMatchObject({ upserted: 12, deleted: 0, failed: 0 });
+        expect(neuroon.products().has(draft as string)).toBe(false);
+
+        const runner = [...neuroon.products().values()].find(
+          (p) => p.name === "Ridge Trail Runner",
+        );
+        expect(runner).toMatchObject({
+          price: 149,
+          currency: "EUR",
+          brands: ["Altra Via"],
+          categories: ["Trail", "Running", "Footwear"],
+          tags: ["grip", "running"],
+          url: `${STOREFRONT_URL}/products/ridge-trail-runner`,
+          attributes: { Size: "40, 41, 42, 43, 44, 45" },
+          inStock: true,
+        });
+        expect(runner?.stockQuantity).toBeGreaterThan(0);
+      });
+    });
+
+    describe("GET /store/neuroon/widget-token", () => {
+      it("returns a signed token, cached, and never the API key", async () => {
+        const headers = await storeHeaders(getContainer());
+        const first = await api.get("/store/neuroon/widget-token", { headers });
+        expect(first.status).toBe(200);
+        expect(first.data).toMatchObject({ shop_id: SHOP_ID, api_url: neuroon.url });
+        const raw = Buffer.from(first.data.token, "base64url").toString("utf8");
+        expect(raw).toMatch(new RegExp(`^${SHOP_ID}:\\d+:[0-9a-f]{64}$`));
+        expect(neuroon.emulator.verifyWidgetToken(first.data.token)).toMatchObject({
+          ok: true,
+          shopId: SHOP_ID,
+        });
+        expect(JSON.stringify(first.data)).not.toContain(API_KEY);
+        expect(first.headers["cache-control"]).toMatch(/^private, max-age=\d+$/);
+        const second = await api.get("/store/neuroon/widget-token", { headers });
+        expect(second.data.token).toBe(first.data.token);
+      });
+    });
+  },
+});

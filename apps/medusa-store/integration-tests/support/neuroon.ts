@@ -1,0 +1,87 @@
+import type { NeuroonProduct, TrackConversionRequest } from "@neuroon/core";
+import {
+  type EmulatorHandle,
+  type ProductView,
+  type RecordedRequest,
+  startEmulator,
+} from "@neuroon/emulator";
+
+export const SHOP_ID = "shop_medusa01";
+export const API_KEY = "sk_0123456789abcdef0123456789abcdef";
+export const STOREFRONT_URL = "https://shop.example.com";
+
+/** The Neuroon emulator serving one shop, with the views the specs assert on. */
+export interface TestNeuroon {
+  emulator: EmulatorHandle;
+  url: string;
+  /** The shop's catalog in Neuroon, by externalId. */
+  products(): Map<string, ProductView>;
+  /** Conversion bodies Neuroon accepted, in arrival order. */
+  conversions(): TrackConversionRequest[];
+  requests(): readonly RecordedRequest[];
+  /** While set, every Plugin API call answers 503, like an outage. */
+  setDown(down: boolean): void;
+  /** Puts a product into Neuroon behind the plugin's back (as if synced before a delete was missed). */
+  seed(product: NeuroonProduct): Promise<void>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startTestNeuroon(): Promise<TestNeuroon> {
+  const emulator = await startEmulator({
+    port: 0,
+    shops: [{ shopId: SHOP_ID, apiKey: API_KEY, url: STOREFRONT_URL }],
+    rateLimits: false,
+  });
+  let outage: string | undefined;
+  return {
+    emulator,
+    url: emulator.url,
+    products: () => new Map(emulator.snapshot(SHOP_ID).map((p) => [p.externalId, p])),
+    conversions: () =>
+      emulator.conversions(SHOP_ID).map((c) => c.body as unknown as TrackConversionRequest),
+    requests: () => emulator.requests,
+    setDown(down) {
+      if (down && !outage)
+        outage = emulator.faults.add({
+          action: { type: "error", status: 503 },
+          durationMs: 3_600_000,
+        });
+      if (!down && outage) {
+        emulator.faults.remove(outage);
+        outage = undefined;
+      }
+    },
+    async seed(product) {
+      const response = await fetch(`${emulator.url}/api/plugin/shops/${SHOP_ID}/products/sync`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shop-API-Key": API_KEY },
+        body: JSON.stringify({ syncType: "INCREMENTAL", products: [product] }),
+      });
+      if (!response.ok)
+        throw new Error(`seeding the emulator failed: ${response.status} ${await response.text()}`);
+    },
+    reset() {
+      outage = undefined;
+      emulator.reset();
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** Polls until `check` passes: subscribers run after the workflow returns. */
+export async function eventually(
+  check: () => void | Promise<void>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

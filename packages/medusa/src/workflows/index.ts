@@ -1,0 +1,5 @@
+export {
+  type SyncNeuroonProductsInput,
+  syncNeuroonProductsStep,
+  syncNeuroonProductsWorkflow,
+} from "./sync-products";
