@@ -74,6 +74,11 @@ class Run {
   };
   /** Set when Neuroon is unreachable or refuses our credentials: stop sending, retry later. */
   halted: unknown;
+  /**
+   * Claimed changes of the current claim already acked, failed or dead-lettered. Keyed by the
+   * claimed object, not the id: a change failed with no delay can be claimed again in this run.
+   */
+  readonly settled = new Set<QueuedChange>();
   readonly reportedConflicts = new Set<string>();
   /** The persisted drift ledger as this run sees it (see {@link SyncEngine.#scanDrift}). */
   ledger: DriftLedger | undefined;
@@ -167,7 +172,9 @@ export class SyncEngine {
    * re-reads products from the store (or takes a feed's full product payload), sends what
    * changed as INCREMENTAL batches, deletes what the store dropped, tracks conversions, and acks.
    * Retryable failures put changes back with backoff; when Neuroon is down the drain stops early.
-   * Throws on 401/403 after putting the changes back.
+   * Throws on 401/403 after putting the changes back. Whatever else throws (the drift scan's list
+   * request, the state store…), the changes it claimed are put back with backoff before the error
+   * propagates; when `signal` aborts, those not yet processed are put back ready at once.
    */
   async drain(options: { signal?: AbortSignal } = {}): Promise<SyncSummary> {
     const { signal } = options;
@@ -176,7 +183,18 @@ export class SyncEngine {
       const changes = await this.#queue.claim({ limit: this.#claimLimit, leaseMs: this.#leaseMs });
       if (changes.length === 0) break;
       run.summary.changes += changes.length;
-      await this.#processChanges(changes, run, signal);
+      // A claimed change left neither acked nor failed stays leased until leaseMs runs out
+      // (5 minutes by default), so even a throwing run must hand back what it has not settled.
+      let failure: { error: unknown } | undefined;
+      try {
+        signal?.throwIfAborted();
+        await this.#processChanges(changes, run, signal);
+      } catch (error) {
+        failure = { error };
+        throw error;
+      } finally {
+        await this.#handBack(changes, run, failure, signal);
+      }
       this.#emit({ type: "progress", phase: "drain", done: run.summary.changes });
     }
     return await this.#finish(run, isAuthError(run.halted));
@@ -184,7 +202,8 @@ export class SyncEngine {
 
   /**
    * Calls {@link drain} until `signal` aborts, sleeping `idleMs` whenever the queue is empty or
-   * Neuroon is unavailable. Returns the totals of every drain.
+   * Neuroon is unavailable. Returns the totals of every drain. On abort, the drain in progress
+   * hands its unprocessed changes back to the queue at once instead of leaving them leased.
    */
   async runWorker(options: { signal: AbortSignal; idleMs?: number }): Promise<SyncSummary> {
     const { signal } = options;
@@ -412,7 +431,7 @@ export class SyncEngine {
       }
     }
     const selected = await this.#selectChanged(upserts, run, outcomes);
-    const sendable = await this.#guardDrift(selected, run, outcomes);
+    const sendable = await this.#guardDrift(selected, run, signal, outcomes);
     await this.#sendPlanned(sendable, true, "INCREMENTAL", run, signal, outcomes);
 
     for (const [id, outcome] of outcomes) {
@@ -420,13 +439,13 @@ export class SyncEngine {
         settle(change, outcome.status === "failed" ? outcome.error : undefined);
       }
     }
-    const acks: string[] = [];
+    const acks: QueuedChange[] = [];
     for (const change of [...readable, ...deleteChanges]) {
       const error = changeOutcomes.get(change);
-      if (error === undefined) acks.push(change.id);
+      if (error === undefined) acks.push(change);
       else await this.#failChange(change, error, run);
     }
-    if (acks.length > 0) await this.#queue.ack(acks);
+    await this.#ack(acks, run);
   }
 
   async #processConversion(
@@ -462,7 +481,7 @@ export class SyncEngine {
     }
     run.summary.conversions += 1;
     this.#emit({ type: "conversion", orderId: request.orderId });
-    await this.#queue.ack([change.id]);
+    await this.#ack([change], run);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -557,6 +576,7 @@ export class SyncEngine {
   async #guardDrift(
     pending: Pending[],
     run: Run,
+    signal: AbortSignal | undefined,
     outcomes?: Map<string, Outcome>,
   ): Promise<Pending[]> {
     let lowest: number | undefined;
@@ -570,7 +590,7 @@ export class SyncEngine {
       !run.driftScanned ||
       (ledger !== undefined && lowest - this.#clockSkewMs < ledger.scannedFrom)
     ) {
-      await this.#scanDrift(lowest - this.#clockSkewMs, run);
+      await this.#scanDrift(lowest - this.#clockSkewMs, run, signal);
     }
     const drifted = run.ledger?.drifted ?? {};
     const keep: Pending[] = [];
@@ -620,7 +640,7 @@ export class SyncEngine {
    * from the snapshot this engine last synced. Costs one list page per 100 products changed in
    * Neuroon since the previous scan, this engine's own writes included.
    */
-  async #scanDrift(lowestNeeded: number, run: Run): Promise<void> {
+  async #scanDrift(lowestNeeded: number, run: Run, signal: AbortSignal | undefined): Promise<void> {
     const ledger = await this.#loadLedger(run);
     let from: number;
     let scannedFrom: number;
@@ -638,7 +658,11 @@ export class SyncEngine {
     const scanStartedAt = this.#now();
     const drifted: Record<string, DriftSnapshot> = { ...ledger?.drifted };
     const pages = this.#client.products
-      .list({ size: LIST_PAGE_SIZE, modifiedAfter: new Date(Math.max(0, from)).toISOString() })
+      .list({
+        size: LIST_PAGE_SIZE,
+        modifiedAfter: new Date(Math.max(0, from)).toISOString(),
+        ...withSignal(signal),
+      })
       .pages();
     for await (const page of pages) {
       run.summary.requests += 1;
@@ -734,7 +758,7 @@ export class SyncEngine {
       held = pending.filter((item) => familyKeyOf(item.product) === key);
       ready = pending.filter((item) => familyKeyOf(item.product) !== key);
     }
-    const sendable = await this.#guardDrift(ready, run);
+    const sendable = await this.#guardDrift(ready, run, signal);
     const carry = await this.#sendPlanned(sendable, isFinal, "INCREMENTAL", run, signal);
     return [...carry, ...held];
   }
@@ -1020,6 +1044,7 @@ export class SyncEngine {
       delayMs,
       maxAttempts: this.#maxAttempts,
     });
+    run.settled.add(change);
     run.summary.failed += 1;
     this.#emit({
       type: "retry",
@@ -1038,6 +1063,66 @@ export class SyncEngine {
       delayMs: 0,
       maxAttempts: change.attempts + 1,
     });
+    run.settled.add(change);
+    run.summary.failed += 1;
+    this.#emit({
+      type: "retry",
+      changeId: change.id,
+      kind: change.kind,
+      key: change.key,
+      error: reason,
+      outcome,
+      delayMs: 0,
+    });
+  }
+
+  async #ack(changes: readonly QueuedChange[], run: Run): Promise<void> {
+    if (changes.length === 0) return;
+    await this.#queue.ack(changes.map((change) => change.id));
+    for (const change of changes) run.settled.add(change);
+  }
+
+  /**
+   * Ends the lease of every change of one claim that the drain did not ack, fail or dead-letter:
+   * on abort ready at once (see {@link #release}), otherwise with backoff for `failure`'s error.
+   * Never replaces `failure`: a queue error here is reported as an `error` event instead.
+   */
+  async #handBack(
+    changes: readonly QueuedChange[],
+    run: Run,
+    failure: { error: unknown } | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const unsettled = changes.filter((change) => !run.settled.has(change));
+    run.settled.clear();
+    if (unsettled.length === 0) return;
+    const error =
+      failure?.error ?? new Error("The drain ended without an outcome for this change.");
+    let queueError: { error: unknown } | undefined;
+    for (const change of unsettled) {
+      try {
+        if (signal?.aborted) await this.#release(change, run);
+        else await this.#failChange(change, error, run);
+      } catch (caught) {
+        queueError ??= { error: caught };
+      }
+    }
+    if (queueError === undefined) return;
+    if (failure === undefined) throw queueError.error;
+    this.#emit({ type: "error", phase: run.phase, error: queueError.error });
+  }
+
+  /** Puts back a change an aborted drain never got to, ready to be claimed again at once. */
+  async #release(change: QueuedChange, run: Run): Promise<void> {
+    // ChangeQueue has no release: fail() is the only way to end a lease early, and it always
+    // counts an attempt (as the lease running out would). delayMs 0 makes the change ready at
+    // once; maxAttempts above the new count keeps a shutdown from dead-lettering it.
+    const reason = "The drain was aborted before this change was processed.";
+    const outcome = await this.#queue.fail(change.id, reason, {
+      delayMs: 0,
+      maxAttempts: Math.max(this.#maxAttempts, change.attempts + 2),
+    });
+    run.settled.add(change);
     run.summary.failed += 1;
     this.#emit({
       type: "retry",

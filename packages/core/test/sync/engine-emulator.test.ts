@@ -1,5 +1,5 @@
 import type { RecordedRequest } from "@neuroon/emulator";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { ResetConfirmationError, SafetyValveError } from "../../src/sync/errors.js";
 import type { NeuroonProduct, StoredProduct } from "../../src/types.js";
 import {
@@ -340,5 +340,143 @@ describe("reconcile and FULL against the emulator", () => {
     expect(reset.sent).toBe(h.store.all().length);
     expect(syncBodies().every((b) => b.syncType === "FULL")).toBe(true);
     await expectRemoteEqualsStore();
+  });
+});
+
+describe("drain that throws or is aborted against the emulator", () => {
+  // The drift scan's bulk list: GET …/products?modifiedAfter=… (the path carries no query).
+  const LIST = { method: "GET", path: /\/products$/ };
+  const COUNT = 12;
+
+  /** Syncs COUNT products, changes them all in the store and enqueues them: the drain scans drift. */
+  async function syncedThenChanged(): Promise<void> {
+    for (let i = 0; i < COUNT; i += 1) h.store.put([makeProduct(`p${i}`)]);
+    await h.engine().fullSync();
+    for (let i = 0; i < COUNT; i += 1) h.store.put([makeProduct(`p${i}`, { revision: 1 })]);
+    await h.queue.enqueue(
+      Array.from({ length: COUNT }, (_, i) => ({ kind: "product" as const, key: `p${i}` })),
+    );
+    requestMark = requestLog().length;
+    h.events.length = 0;
+  }
+
+  function retryEvents() {
+    return h.events.filter((event) => event.type === "retry");
+  }
+
+  async function expectDeliveredAfterwards(): Promise<void> {
+    const summary = await h.engine().drain();
+    expect(summary).toMatchObject({ changes: COUNT, sent: COUNT, failed: 0 });
+    expect(await h.queue.stats()).toMatchObject({
+      pending: 0,
+      delayed: 0,
+      inFlight: 0,
+      deadLetters: 0,
+    });
+    await expectRemoteEqualsStore();
+  }
+
+  test("a 503 on the drift scan: the claimed changes go back with backoff, none stays leased", async () => {
+    await syncedThenChanged();
+    // The harness client makes two attempts per call (maxRetries: 1); both fail.
+    emulator.faults.failNext(2, 503, { match: LIST });
+    await expect(h.engine().drain()).rejects.toMatchObject({ status: 503 });
+    expect(await h.queue.stats()).toMatchObject({
+      pending: 0,
+      delayed: COUNT,
+      inFlight: 0,
+      deadLetters: 0,
+    });
+    expect(syncBodies()).toHaveLength(0);
+    const retries = retryEvents();
+    expect(retries).toHaveLength(COUNT);
+    for (const retry of retries) {
+      expect(retry).toMatchObject({ outcome: "retrying", error: expect.stringMatching(/503/) });
+      // baseDelayMs 1000 less at most 25 % jitter.
+      expect((retry as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(750);
+    }
+
+    emulator.faults.clear();
+    h.clock.now += 10 * 60_000;
+    await expectDeliveredAfterwards();
+  });
+
+  test("a 429 on the drift scan: Retry-After sets the delay of every change", async () => {
+    await syncedThenChanged();
+    // 120 s is past the client's maxRetryAfterMs (60 s), so it throws instead of waiting.
+    emulator.faults.rateLimitStorm({ times: 2, retryAfterSec: 120, match: LIST });
+    await expect(h.engine().drain()).rejects.toMatchObject({ name: "RateLimitError" });
+    emulator.faults.clear();
+    expect(await h.queue.stats()).toMatchObject({ delayed: COUNT, inFlight: 0 });
+    expect(retryEvents().map((retry) => (retry as { delayMs: number }).delayMs)).toEqual(
+      Array(COUNT).fill(120_000),
+    );
+
+    h.clock.now += 60_000;
+    expect(await h.engine().drain()).toMatchObject({ changes: 0 });
+    h.clock.now += 61_000;
+    await expectDeliveredAfterwards();
+  });
+
+  /**
+   * A client whose drift-scan request is held by the emulator and aborted while in flight. A GET
+   * is used so the answer the emulator still gives later changes nothing.
+   */
+  function abortDuringScan(controller: AbortController) {
+    emulator.faults.delay(1_500, { times: 1, match: LIST });
+    return clientFor(emulator, {
+      onRequest: (event) => {
+        if (event.method === "GET" && event.url.includes("modifiedAfter")) {
+          setTimeout(() => controller.abort(), 20);
+        }
+      },
+    });
+  }
+
+  /** Waits for the held request to be answered, so it cannot land in a later test's log. */
+  async function heldRequestAnswered(): Promise<void> {
+    await vi.waitFor(
+      () => expect(requestsSinceStart().some((r) => r.query.includes("modifiedAfter"))).toBe(true),
+      { timeout: 5_000, interval: 50 },
+    );
+  }
+
+  test("an aborted drain hands its changes back ready at once, never dead-lettered by the abort", async () => {
+    await syncedThenChanged();
+    // Age the changes to one attempt short of retry.maxAttempts (5 in the harness).
+    for (let round = 0; round < 4; round += 1) {
+      const claimed = await h.queue.claim({ limit: COUNT, leaseMs: 60_000 });
+      for (const change of claimed) {
+        await h.queue.fail(change.id, "earlier failure", { delayMs: 0, maxAttempts: 99 });
+      }
+    }
+    const controller = new AbortController();
+    const client = abortDuringScan(controller);
+    const drained = h.engine({ client }).drain({ signal: controller.signal });
+    await expect(drained).rejects.toMatchObject({ name: "AbortError" });
+    // The abort reached the request in flight: the drain did not wait for its answer.
+    expect(requestsSinceStart().some((r) => r.query.includes("modifiedAfter"))).toBe(false);
+    // Ready now (pending, not delayed), with the queue's clock unchanged: no lease to wait for.
+    expect(await h.queue.stats()).toMatchObject({
+      pending: COUNT,
+      delayed: 0,
+      inFlight: 0,
+      deadLetters: 0,
+    });
+    expect(retryEvents()).toHaveLength(COUNT);
+    expect(retryEvents().every((retry) => retry.delayMs === 0)).toBe(true);
+    await heldRequestAnswered();
+    await expectDeliveredAfterwards();
+  });
+
+  test("runWorker aborted mid-drain returns and leaves nothing leased", async () => {
+    await syncedThenChanged();
+    const controller = new AbortController();
+    const client = abortDuringScan(controller);
+    const total = await h.engine({ client }).runWorker({ signal: controller.signal, idleMs: 10 });
+    expect(total.sent).toBe(0);
+    expect(await h.queue.stats()).toMatchObject({ pending: COUNT, delayed: 0, inFlight: 0 });
+    await heldRequestAnswered();
+    await expectDeliveredAfterwards();
   });
 });
