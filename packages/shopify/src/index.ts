@@ -100,6 +100,7 @@ export { VERSION } from "./version.js";
 export {
   type ChangeSink,
   createWebhookHandler,
+  DEFAULT_MAX_WEBHOOK_BODY_BYTES,
   type WebhookChange,
   type WebhookHandler,
   type WebhookHandlerOptions,

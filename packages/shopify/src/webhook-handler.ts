@@ -49,7 +49,18 @@ export interface WebhookHandlerOptions extends WebhookLifecycleHooks {
   inventoryLookupTimeoutMs?: number;
   bulkWaiter?: BulkOperationWaiter;
   orders?: MapOrderOptions;
+  /**
+   * Largest body `handleRequest` reads before answering 413, so a hostile sender cannot make the
+   * endpoint buffer and hash an unbounded body. Default {@link DEFAULT_MAX_WEBHOOK_BODY_BYTES}.
+   */
+  maxBodyBytes?: number;
 }
+
+/**
+ * 5 MiB: a product at Shopify's 2,048-variant ceiling serialises to about 3 MiB, so real
+ * deliveries fit with room to spare.
+ */
+export const DEFAULT_MAX_WEBHOOK_BODY_BYTES = 5 * 1024 * 1024;
 
 /** What the handler did with a delivery. */
 export type WebhookOutcome =
@@ -61,6 +72,7 @@ export type WebhookOutcome =
   | "lifecycle"
   | "rejected"
   | "bad_payload"
+  | "too_large"
   | "failed";
 
 /** Framework-free result: write `status` and `body` as the HTTP answer. */
@@ -119,6 +131,7 @@ const result = (
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const lookupTimeoutMs = options.inventoryLookupTimeoutMs ?? 3_000;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
 
   async function dispatch(
     verified: VerifiedWebhook,
@@ -229,7 +242,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     async handleRequest(request) {
       if (request.method !== "POST")
         return new Response("method not allowed", { status: 405, headers: { allow: "POST" } });
-      const rawBody = new Uint8Array(await request.arrayBuffer());
+      const rawBody = await readBodyWithin(request, maxBodyBytes);
+      if (rawBody === undefined) {
+        return new Response("too_large", {
+          status: 413,
+          headers: { "content-type": "text/plain" },
+        });
+      }
       const outcome = await handle({ rawBody, headers: request.headers });
       return new Response(outcome.body, {
         status: outcome.status,
@@ -237,4 +256,34 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       });
     },
   };
+}
+
+/** Reads the body, or returns `undefined` as soon as it is known to exceed `limitBytes`. */
+async function readBodyWithin(
+  request: Request,
+  limitBytes: number,
+): Promise<Uint8Array | undefined> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limitBytes) return undefined;
+  if (request.body === null) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limitBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }
