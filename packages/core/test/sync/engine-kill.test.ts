@@ -11,8 +11,9 @@ import { makeFamily } from "./fake-store.js";
 import { writeCatalog } from "./file-store.js";
 
 // A sync process killed with SIGKILL at a random point, restarted, killed again…: at the end the
-// emulator's catalog must equal the store's. NEUROON_TEST_KILL_ITERATIONS raises the number of kills.
-const ITERATIONS = Number(process.env.NEUROON_TEST_KILL_ITERATIONS ?? 5);
+// emulator's catalog must equal the store's. 20 kills by default (about 30 s on two shared cores);
+// NEUROON_TEST_KILL_ITERATIONS changes the number.
+const ITERATIONS = Number(process.env.NEUROON_TEST_KILL_ITERATIONS ?? 20);
 const LEASE_MS = 300;
 
 // Node strips types natively but resolves "./x.js" literally; map it to the .ts source.
