@@ -306,3 +306,64 @@ describe("pickDescription", () => {
     expect(pickDescription({ long: "one two three" }, { maxLength: 10 })).toBe("one two…");
   });
 });
+
+describe("toPlainText: entities decoded one at a time, raw text, reused state", () => {
+  test.each<[string, string, string]>([
+    ["entities between words", "caf&eacute; &amp;amp; &#0; &#xD800;", "café &amp; � �"],
+    ["escaped markup stays text", "&lt;p&gt;not a tag&lt;/p&gt;", "<p>not a tag</p>"],
+    ["legacy entity without a semicolon", "A &copy 2026 B", "A © 2026 B"],
+    ["legacy entity right before a tag", "x&amp<b>y</b>", "x&y"],
+    ["astral entity", "😀 &#128512;", "😀 😀"],
+    ["entity brackets form a shortcode", "&#91;gallery ids=1&#93; x", "x"],
+    ["entity brackets in prose are kept", "&#91;Red&#93;", "[Red]"],
+    [
+      "xmp is raw text: entities and tags kept",
+      "<xmp>a &amp; <b>b</b></xmp> &amp; c",
+      "a &amp; <b>b</b> & c",
+    ],
+    ["plaintext is raw text to the end", "<plaintext>x &lt; <p>y", "x &lt; <p>y"],
+    ["noembed is raw text", "<noembed>&copy;</noembed>&copy;", "&copy;©"],
+    ["lone surrogate kept", "a\uD800b", "a\uD800b"],
+    ["text after an unfinished closing tag", "a</b c", "ac"],
+  ])("%s", (_label, html, expected) => {
+    expect(toPlainText(html)).toBe(expected);
+  });
+
+  test("a call stopped early leaves nothing behind for the next one", () => {
+    const long = `<ol start="7"><li>${"word ".repeat(500)}<script>x`;
+    expect(toPlainText(long, { maxLength: 10 })).toBe("7. word…");
+    expect(toPlainText("<ol><li>a</li></ol>")).toBe("1. a");
+    expect(toPlainText("&amp;".repeat(10_000), { maxLength: 3 })).toBe("&&…");
+    expect(toPlainText("<p>One</p>Two")).toBe("One\n\nTwo");
+  });
+
+  test("huge entity-only input read to the end", () => {
+    const text = toPlainText("&amp;&#233;&bogus; ".repeat(50_000), { maxLength: 10_000_000 });
+    expect(text.startsWith("&é&bogus; &é&bogus;")).toBe(true);
+    expect(text.length).toBe(50_000 * 10 - 1);
+  });
+
+  test("property: the result does not depend on the calls made before", () => {
+    const htmlish = fc
+      .array(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom("<p>", "<li>", "<ol start='3'>", "<script>", "&amp;", "&#91;x]", "<xmp>"),
+        ),
+        { maxLength: 20 },
+      )
+      .map((parts) => parts.join(""));
+    const options = fc.record({
+      maxLength: fc.integer({ min: 1, max: 200 }),
+      stripShortcodes: fc.boolean(),
+      keepSourceLineBreaks: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(htmlish, options, htmlish, options, (first, firstOptions, html, htmlOptions) => {
+        const alone = toPlainText(html, htmlOptions);
+        toPlainText(first, firstOptions);
+        expect(toPlainText(html, htmlOptions)).toBe(alone);
+      }),
+    );
+  });
+});
