@@ -4,6 +4,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import {
+  type CoalesceOptions,
   NeuroonClient,
   openSqliteQueue,
   openSqliteStateStore,
@@ -11,6 +12,7 @@ import {
   type SqliteSyncStateStore,
   SyncEngine,
   type SyncSummary,
+  waitForCoalescedBatch,
 } from "@neuroon/core";
 import {
   createShopifyBridge,
@@ -34,8 +36,15 @@ export interface RuntimeConfig {
   dataDir: string;
   /** Neuroon API base URL; the client's production default when absent. */
   neuroonBaseUrl?: string | undefined;
-  /** Drain interval of the background worker. Default 2,000 ms. */
+  /** How often the background worker looks at each shop's queue. Default 2,000 ms. */
   drainIntervalMs?: number;
+  /**
+   * The worker's coalescing window (core's `waitForCoalescedBatch`, as in `SyncEngine.runWorker`):
+   * once a shop's queue has changes, drain when nothing new was enqueued for `quietMs` or
+   * `maxWaitMs` after it first saw them. Default 1,000 / 10,000 ms; `quietMs: 0` drains at once.
+   * Conversions are not held back.
+   */
+  coalesce?: CoalesceOptions;
   /** Interval of the reconcile that catches missed webhooks. Default 24 h. */
   reconcileIntervalMs?: number;
 }
@@ -51,7 +60,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConf
     apiKey: required("SHOPIFY_API_KEY"),
     apiSecret: required("SHOPIFY_API_SECRET"),
     appUrl: required("SHOPIFY_APP_URL"),
-    scopes: (env.SCOPES ?? "read_products,read_inventory,read_orders")
+    scopes: (env.SCOPES ?? "read_products,read_inventory,read_orders,write_app_proxy")
       .split(",")
       .map((s) => s.trim()),
     dataDir: env.NEUROON_DATA_DIR ?? join(process.cwd(), "data"),
@@ -79,6 +88,11 @@ export interface Runtime {
   engineFor(shop: string): SyncEngine | undefined;
   /** Initial import / manual resync: the whole catalog through a bulk operation. */
   importCatalog(shop: string): Promise<SyncSummary>;
+  /**
+   * What the background worker runs for one shop: waits for core's coalescing window
+   * (`config.coalesce`; conversions meanwhile), then drains. Errors are recorded in the settings.
+   */
+  drainCoalesced(shop: string, signal?: AbortSignal): Promise<SyncSummary | undefined>;
   /** Drains every connected shop's queue once. */
   drainAll(): Promise<void>;
   /** Starts the background loop (drain every few seconds, reconcile daily). */
@@ -106,6 +120,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
   const settings = createSettingsStore(appDb);
   const workers = new Map<string, ShopWorker>();
   const timers: NodeJS.Timeout[] = [];
+  let stopWorkers: (() => void) | undefined;
 
   const workerFor = (shop: string): ShopWorker | undefined => {
     const existing = workers.get(shop);
@@ -205,16 +220,48 @@ export function createRuntime(config: RuntimeConfig): Runtime {
         }
       }
     },
+    async drainCoalesced(shop, signal) {
+      const worker = workerFor(shop);
+      if (!worker) return undefined;
+      try {
+        const window = await waitForCoalescedBatch(worker.queue, {
+          ...(signal ? { signal } : {}),
+          ...(config.coalesce ? { coalesce: config.coalesce } : {}),
+          onWait: async () => {
+            await worker.engine.drain({ ...(signal ? { signal } : {}), kinds: ["conversion"] });
+          },
+        });
+        if (window.reason === "empty" || window.reason === "aborted") return undefined;
+        // What was pending when the window closed; later arrivals wait for the next window.
+        return await worker.engine.drain({
+          ...(signal ? { signal } : {}),
+          ...(window.pending !== undefined ? { maxChanges: window.pending } : {}),
+        });
+      } catch (error) {
+        if (!signal?.aborted) {
+          settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
+        }
+        return undefined;
+      }
+    },
     startWorkers() {
       if (timers.length > 0) return;
-      let draining = false;
+      // Each shop on its own: a shop whose coalescing window is open does not hold up the others.
+      const busy = new Set<string>();
+      const stop = new AbortController();
+      const coalescedDrain = (shop: string) => runtime.drainCoalesced(shop, stop.signal);
       const drain = setInterval(() => {
-        if (draining) return;
-        draining = true;
-        void runtime.drainAll().finally(() => {
-          draining = false;
-        });
+        for (const { shop } of settings.list()) {
+          if (busy.has(shop)) continue;
+          busy.add(shop);
+          void (async () => {
+            if (await isInstalled(shop)) await coalescedDrain(shop);
+          })()
+            .catch(() => {})
+            .finally(() => busy.delete(shop));
+        }
       }, config.drainIntervalMs ?? 2_000);
+      stopWorkers = () => stop.abort();
       const reconcile = setInterval(
         () => {
           void (async () => {
@@ -236,6 +283,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
     },
     async close() {
       for (const timer of timers.splice(0)) clearInterval(timer);
+      stopWorkers?.();
       for (const shop of [...workers.keys()]) await closeWorker(shop);
       store.close();
       appDb.close();

@@ -128,6 +128,17 @@ describe("the Shopify app over HTTP (fake Shopify, Neuroon emulator)", () => {
     await eventually(() => expect(runtime.settings.get(SHOP)?.lastFullSyncAt).toBeDefined());
   });
 
+  it("verifies the storefront domain with Neuroon from the settings page", async () => {
+    const wrong = await adminPost({ intent: "verify", domain: "https://other-store.example" });
+    expect(wrong.body).toMatchObject({ ok: false });
+    expect(wrong.body.error).toMatch(/did not verify https:\/\/other-store\.example/);
+    const invalid = await adminPost({ intent: "verify", domain: "not a url" });
+    expect(invalid.body).toMatchObject({ ok: false });
+    const right = await adminPost({ intent: "verify", domain: SHOP });
+    expect(right.body).toMatchObject({ ok: true });
+    expect(right.body.message).toContain(`https://${SHOP} is verified`);
+  });
+
   it("turns a product update webhook into a Neuroon update", async () => {
     const product = indexable()[0];
     const [delivery] = await fake.updateProduct(SHOP, product?.id as string, {
@@ -138,6 +149,30 @@ describe("the Shopify app over HTTP (fake Shopify, Neuroon emulator)", () => {
     expect(emulator.snapshot(NEUROON_SHOP_ID).find((p) => p.externalId === product?.id)?.name).toBe(
       "Updated through the app",
     );
+  });
+
+  it("the worker's coalesced drain sends a burst of webhooks on two products in one sync request", async () => {
+    const [a, b] = indexable().slice(2, 4);
+    const syncRequests = () =>
+      emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith("/products/sync"))
+        .length;
+    const before = syncRequests();
+    await fake.updateProduct(SHOP, a?.id as string, { title: "Burst 0" });
+    // The window opens on the first change; the rest arrive while it is open.
+    const drained = runtime.drainCoalesced(SHOP);
+    for (let edit = 1; edit <= 10; edit += 1) {
+      const product = edit % 2 === 0 ? a : b;
+      const [delivery] = await fake.updateProduct(SHOP, product?.id as string, {
+        title: `Burst ${edit}`,
+      });
+      expect(delivery?.status).toBe(200);
+    }
+    const summary = await drained;
+    expect(summary?.changes).toBe(2);
+    const name = (id: string | undefined) =>
+      emulator.snapshot(NEUROON_SHOP_ID).find((p) => p.externalId === id)?.name;
+    expect([name(a?.id), name(b?.id)]).toEqual(["Burst 10", "Burst 9"]);
+    expect(syncRequests() - before).toBe(1);
   });
 
   it("answers 401 to a forged webhook", async () => {
@@ -160,8 +195,9 @@ describe("the Shopify app over HTTP (fake Shopify, Neuroon emulator)", () => {
     const response = await fake.proxyRequest(SHOP, `${proxy.url}/proxy/token`);
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    const { token } = (await response.json()) as { token: string };
+    const { token, apiUrl } = (await response.json()) as { token: string; apiUrl?: string };
     expect(emulator.verifyWidgetToken(token)).toMatchObject({ ok: true, shopId: NEUROON_SHOP_ID });
+    expect(apiUrl).toBe(emulator.url); // NEUROON_API_URL reaches the storefront widget
     const forged = await fetch(
       `${proxy.url}/proxy/token?shop=${SHOP}&timestamp=${Math.floor(Date.now() / 1000)}&signature=${"0".repeat(64)}`,
     );

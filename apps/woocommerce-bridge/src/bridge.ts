@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import {
+  abortableSleep,
+  type ChangeKind,
   NeuroonClient,
   type NeuroonClientOptions,
   openSqliteQueue,
@@ -15,6 +16,7 @@ import {
   SyncEngine,
   type SyncEvent,
   type SyncSummary,
+  waitForCoalescedBatch,
 } from "@neuroon/core";
 import {
   createWooCatalogSource,
@@ -30,6 +32,8 @@ import {
   BridgeConfigError,
   type ConfigPurpose,
   configWarnings,
+  DEFAULT_COALESCE_MAX_WAIT_MS,
+  DEFAULT_COALESCE_QUIET_MS,
   DEFAULT_DELIVERY_RETENTION_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_POLL_INTERVAL_MS,
@@ -401,10 +405,16 @@ export function createWooBridge(
    * auth error), the changes it had claimed are put back with backoff instead of waiting for their
    * lease to expire.
    */
-  const drain = async (callOptions: { signal?: AbortSignal } = {}) => {
+  const drain = async (
+    callOptions: { signal?: AbortSignal; kinds?: readonly ChangeKind[]; maxChanges?: number } = {},
+  ) => {
     const { engine, resolving } = open();
     try {
-      return await engine.drain(callOptions.signal ? { signal: callOptions.signal } : {});
+      return await engine.drain({
+        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+        ...(callOptions.kinds ? { kinds: callOptions.kinds } : {}),
+        ...(callOptions.maxChanges !== undefined ? { maxChanges: callOptions.maxChanges } : {}),
+      });
     } catch (error) {
       const released = await resolving.releaseOutstanding(`drain failed: ${errorMessage(error)}`);
       if (released > 0) logger.warn("changes put back after a failed drain", { released });
@@ -470,24 +480,48 @@ export function createWooBridge(
 
   const runWorker = async (soft: AbortSignal, hard: AbortSignal) => {
     const idleMs = config.workerIdleMs ?? DEFAULT_WORKER_IDLE_MS;
+    const coalesce = {
+      quietMs: config.coalesce?.quietMs ?? DEFAULT_COALESCE_QUIET_MS,
+      maxWaitMs: config.coalesce?.maxWaitMs ?? DEFAULT_COALESCE_MAX_WAIT_MS,
+    };
+    const logDrain = (summary: SyncSummary) => {
+      if (summary.changes === 0) return;
+      logger.info("drained", {
+        changes: summary.changes,
+        sent: summary.sent,
+        deleted: summary.deleted,
+        conversions: summary.conversions,
+        failed: summary.failed,
+        elapsedMs: summary.elapsedMs,
+      });
+    };
     // Consecutive failed drains (Neuroon refusing the key, the disk full) back off up to a minute.
     let failures = 0;
     while (!soft.aborted) {
       let idle = true;
       let waitMs = idleMs;
       try {
-        const summary = await drain({ signal: hard });
-        failures = 0;
-        idle = summary.changes === 0 || summary.failed > 0;
-        if (summary.changes > 0) {
-          logger.info("drained", {
-            changes: summary.changes,
-            sent: summary.sent,
-            deleted: summary.deleted,
-            conversions: summary.conversions,
-            failed: summary.failed,
-            elapsedMs: summary.elapsedMs,
-          });
+        // Core's coalescing window, as in SyncEngine.runWorker: let a burst settle in the queue
+        // (changes of one product merge there) before draining; conversions go out meanwhile.
+        const { resolving } = open();
+        const window = await waitForCoalescedBatch(resolving, {
+          signal: soft,
+          coalesce,
+          now,
+          onWait: async () => logDrain(await drain({ signal: hard, kinds: ["conversion"] })),
+        });
+        if (window.reason === "aborted") break;
+        if (window.reason === "empty") failures = 0;
+        else {
+          // What was pending when the window closed; later arrivals wait for the next window.
+          const summary = await drain(
+            window.pending === undefined
+              ? { signal: hard }
+              : { signal: hard, maxChanges: window.pending },
+          );
+          failures = 0;
+          idle = summary.changes === 0 || summary.failed > 0;
+          logDrain(summary);
         }
       } catch (error) {
         if (hard.aborted) break;
@@ -496,11 +530,8 @@ export function createWooBridge(
         logger.error("worker drain failed", { error: errorMessage(error), retryInMs: waitMs });
       }
       if (idle) {
-        try {
-          await sleep(waitMs, undefined, { signal: soft });
-        } catch {
-          break;
-        }
+        if (soft.aborted) break;
+        await abortableSleep(waitMs, soft);
       }
     }
   };

@@ -24,6 +24,10 @@ export const DEFAULT_WEBHOOK_CHECK_INTERVAL_MS = 60 * 60_000;
 /** The nightly reconcile runs at this UTC hour. */
 export const DEFAULT_RECONCILE_HOUR_UTC = 3;
 export const DEFAULT_WORKER_IDLE_MS = 1_000;
+/** The worker's coalescing window (core's `waitForCoalescedBatch`): quiet time before a drain. */
+export const DEFAULT_COALESCE_QUIET_MS = 1_000;
+/** …and the longest a change waits for the queue to go quiet. */
+export const DEFAULT_COALESCE_MAX_WAIT_MS = 10_000;
 /** How long a delivery id is remembered for deduplication. */
 export const DEFAULT_DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60_000;
 
@@ -93,6 +97,13 @@ export interface WooBridgeConfig {
   };
   /** Sleep between drains when the queue is empty. Default 1 000. */
   workerIdleMs?: number;
+  /**
+   * The worker's coalescing window: after changes arrive it drains once nothing new was enqueued
+   * for `quietMs` (`BRIDGE_COALESCE_QUIET_MS`, default 1 000; 0 drains at once) or `maxWaitMs`
+   * after it first saw them (`BRIDGE_COALESCE_MAX_WAIT_MS`, default 10 000), so a burst of
+   * webhooks goes out in few full batches. Conversions are reported without waiting.
+   */
+  coalesce?: { quietMs?: number; maxWaitMs?: number };
   deliveryRetentionMs?: number;
 }
 
@@ -136,6 +147,21 @@ function list(value: string | undefined): string[] | undefined {
     .map((item) => item.trim())
     .filter(Boolean);
   return items.length > 0 ? items : undefined;
+}
+
+function milliseconds(env: Env, name: string, issues: ConfigIssue[]): number | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    issues.push({
+      variable: name,
+      problem: `must be a whole number of milliseconds, 0 or more; received ${JSON.stringify(raw.slice(0, 40))}.`,
+      fix: `Set ${name}=${name.endsWith("MAX_WAIT_MS") ? DEFAULT_COALESCE_MAX_WAIT_MS : DEFAULT_COALESCE_QUIET_MS}, for example.`,
+    });
+    return undefined;
+  }
+  return value;
 }
 
 function seconds(
@@ -217,6 +243,12 @@ export function loadBridgeConfig(
   if (check !== undefined) schedule.webhookCheckIntervalMs = check;
   if (reconcileHourUtc !== undefined) schedule.reconcileHourUtc = reconcileHourUtc;
 
+  const coalesce: NonNullable<WooBridgeConfig["coalesce"]> = {};
+  const quietMs = milliseconds(env, "BRIDGE_COALESCE_QUIET_MS", issues);
+  if (quietMs !== undefined) coalesce.quietMs = quietMs;
+  const maxWaitMs = milliseconds(env, "BRIDGE_COALESCE_MAX_WAIT_MS", issues);
+  if (maxWaitMs !== undefined) coalesce.maxWaitMs = maxWaitMs;
+
   const orderMetaKeys = list(text(env, "NEUROON_ORDER_META_KEYS"));
   const lineMetaKeys = list(text(env, "NEUROON_LINE_META_KEYS"));
   const conversions: NonNullable<WooBridgeConfig["conversions"]> = {};
@@ -244,6 +276,7 @@ export function loadBridgeConfig(
     ...(port !== undefined ? { port } : {}),
     schedule,
     conversions,
+    ...(Object.keys(coalesce).length > 0 ? { coalesce } : {}),
   };
   const config: WooBridgeConfig = {
     ...fromEnv,
@@ -252,6 +285,9 @@ export function loadBridgeConfig(
     neuroon: { ...fromEnv.neuroon, ...overrides.neuroon },
     schedule: { ...fromEnv.schedule, ...overrides.schedule },
     conversions: { ...fromEnv.conversions, ...overrides.conversions },
+    ...(fromEnv.coalesce || overrides.coalesce
+      ? { coalesce: { ...fromEnv.coalesce, ...overrides.coalesce } }
+      : {}),
   };
   const all = [...issues, ...findConfigIssues(config, purpose)];
   if (all.length > 0) throw new BridgeConfigError(all);
@@ -378,6 +414,34 @@ export function findConfigIssues(
       variable: "BRIDGE_DATA_DIR",
       problem: "is not set.",
       fix: "Point it at a persistent directory (a mounted volume): it holds the durable queue, the sync state and the delivery log.",
+    });
+  }
+  const coalesce = config.coalesce;
+  for (const [variable, value] of [
+    ["BRIDGE_COALESCE_QUIET_MS", coalesce?.quietMs],
+    ["BRIDGE_COALESCE_MAX_WAIT_MS", coalesce?.maxWaitMs],
+  ] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      issues.push({
+        variable,
+        problem: `must be a whole number of milliseconds, 0 or more; received ${JSON.stringify(value)}.`,
+        fix: `Leave it unset for the default (${variable === "BRIDGE_COALESCE_QUIET_MS" ? DEFAULT_COALESCE_QUIET_MS : DEFAULT_COALESCE_MAX_WAIT_MS}).`,
+      });
+    }
+  }
+  const quietMs = coalesce?.quietMs ?? DEFAULT_COALESCE_QUIET_MS;
+  const maxWaitMs = coalesce?.maxWaitMs ?? DEFAULT_COALESCE_MAX_WAIT_MS;
+  if (
+    Number.isSafeInteger(quietMs) &&
+    Number.isSafeInteger(maxWaitMs) &&
+    quietMs > 0 &&
+    maxWaitMs >= 0 &&
+    maxWaitMs < quietMs
+  ) {
+    issues.push({
+      variable: "BRIDGE_COALESCE_MAX_WAIT_MS",
+      problem: `(${maxWaitMs}) is shorter than BRIDGE_COALESCE_QUIET_MS (${quietMs}), so the queue could never be seen quiet.`,
+      fix: "Make the longest wait at least the quiet time (defaults 10000 and 1000), or set BRIDGE_COALESCE_QUIET_MS=0 to drain at once.",
     });
   }
   return issues;

@@ -201,6 +201,10 @@ export class OrderResolvingQueue implements ChangeQueue {
     return this.#inner.stats();
   }
 
+  async lastEnqueuedAt(): Promise<number | undefined> {
+    return await this.#inner.lastEnqueuedAt?.();
+  }
+
   close(): Promise<void> {
     return this.#inner.close();
   }

@@ -110,6 +110,45 @@ describe("loadBridgeConfig", () => {
     ]);
   });
 
+  it("reads the worker's coalescing window and validates it", () => {
+    expect(loadBridgeConfig(ENV).coalesce).toBeUndefined();
+    expect(
+      loadBridgeConfig({
+        ...ENV,
+        BRIDGE_COALESCE_QUIET_MS: "250",
+        BRIDGE_COALESCE_MAX_WAIT_MS: "5000",
+      }).coalesce,
+    ).toEqual({ quietMs: 250, maxWaitMs: 5_000 });
+    expect(loadBridgeConfig({ ...ENV, BRIDGE_COALESCE_QUIET_MS: "0" }).coalesce).toEqual({
+      quietMs: 0,
+    });
+    const bad = issuesOf(() =>
+      loadBridgeConfig({
+        ...ENV,
+        BRIDGE_COALESCE_QUIET_MS: "1.5s",
+        BRIDGE_COALESCE_MAX_WAIT_MS: "-1",
+      }),
+    );
+    expect(bad.issues.map((issue) => issue.variable)).toEqual([
+      "BRIDGE_COALESCE_QUIET_MS",
+      "BRIDGE_COALESCE_MAX_WAIT_MS",
+    ]);
+    expect(bad.issues[0]?.problem).toMatch(/whole number of milliseconds/);
+    const inverted = issuesOf(() =>
+      loadBridgeConfig({
+        ...ENV,
+        BRIDGE_COALESCE_QUIET_MS: "2000",
+        BRIDGE_COALESCE_MAX_WAIT_MS: "500",
+      }),
+    );
+    expect(inverted.issues).toHaveLength(1);
+    expect(inverted.issues[0]).toMatchObject({ variable: "BRIDGE_COALESCE_MAX_WAIT_MS" });
+    expect(inverted.issues[0]?.problem).toMatch(/shorter than BRIDGE_COALESCE_QUIET_MS/);
+    // From code: the same checks on the object.
+    const object = issuesOf(() => loadBridgeConfig(ENV, { coalesce: { quietMs: Number.NaN } }));
+    expect(object.issues.map((issue) => issue.variable)).toEqual(["BRIDGE_COALESCE_QUIET_MS"]);
+  });
+
   it("refuses a short webhook secret", () => {
     const error = issuesOf(() => loadBridgeConfig({ ...ENV, WOOCOMMERCE_WEBHOOK_SECRET: "x7q9z" }));
     expect(error.issues[0]).toMatchObject({ variable: "WOOCOMMERCE_WEBHOOK_SECRET" });

@@ -108,6 +108,8 @@ export async function startHarness(
     schedule: { pollIntervalMs: 0, webhookCheckIntervalMs: 0, reconcileHourUtc: false },
     engine: { retry: { baseDelayMs: 50, maxDelayMs: 400, maxAttempts: 30 } },
     workerIdleMs: 20,
+    // Most tests want each change delivered at once; the coalescing test sets its own window.
+    coalesce: { quietMs: 0 },
   };
   const events: SyncEvent[] = [];
   const webhooks: Harness["webhooks"] = [];

@@ -129,6 +129,17 @@ export type {
   SyncStateStore,
   SyncStatus,
 } from "./state/types.js";
+export {
+  abortableSleep,
+  type CoalesceOptions,
+  type CoalesceReason,
+  type CoalesceResult,
+  type CoalesceWaitOptions,
+  DEFAULT_COALESCE_MAX_WAIT_MS,
+  DEFAULT_COALESCE_QUIET_MS,
+  resolveCoalesceOptions,
+  waitForCoalescedBatch,
+} from "./sync/coalesce.js";
 export { DRIFT_FIELDS, type DriftField, diffDrift } from "./sync/drift.js";
 export {
   ResetConfirmationError,

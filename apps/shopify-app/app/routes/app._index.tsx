@@ -1,4 +1,4 @@
-import { NeuroonClient } from "@neuroon/core";
+import { ConflictError, NeuroonClient } from "@neuroon/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import { getRuntime } from "../runtime.server.js";
@@ -6,6 +6,16 @@ import { getShopifyApp } from "../shopify.server.js";
 
 const SHOP_ID_PATTERN = /^shop_[A-Za-z0-9]{4,64}$/;
 const API_KEY_PATTERN = /^sk_[0-9a-f]{32}$/;
+
+/** `https://host` of a storefront URL the merchant typed, or undefined when it is not one. */
+function storefrontOrigin(value: string): string | undefined {
+  try {
+    const url = new URL(/^https?:\/\//i.test(value) ? value : `https://${value}`);
+    return url.protocol === "https:" && url.hostname.includes(".") ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await getShopifyApp().authenticate.admin(request);
@@ -18,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? new Date(settings.lastFullSyncAt).toISOString()
       : null,
     lastError: settings?.lastError ?? null,
+    suggestedDomain: `https://${session.shop}`,
   };
 }
 
@@ -34,6 +45,27 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
       return { ok: false, error: "Connect the shop to Neuroon first." };
     void runtime.importCatalog(session.shop).catch(() => undefined);
     return { ok: true, message: "Full import started." };
+  }
+  if (intent === "verify") {
+    const settings = runtime.settings.get(session.shop);
+    if (!settings) return { ok: false, error: "Connect the shop to Neuroon first." };
+    const domain = storefrontOrigin(String(form.get("domain") ?? "").trim());
+    if (!domain)
+      return { ok: false, error: "Enter the storefront's address, like https://www.example.com." };
+    const client = new NeuroonClient({
+      shopId: settings.neuroonShopId,
+      apiKey: settings.neuroonApiKey,
+      ...(runtime.config.neuroonBaseUrl ? { baseUrl: runtime.config.neuroonBaseUrl } : {}),
+      maxRetries: 0,
+    });
+    try {
+      await client.verification.verify(domain);
+      return { ok: true, message: `${domain} is verified for ${settings.neuroonShopId}.` };
+    } catch (error) {
+      if (error instanceof ConflictError)
+        return { ok: true, message: `Neuroon reports ${domain} as already verified.` };
+      return { ok: false, error: `Neuroon did not verify ${domain}: ${(error as Error).message}` };
+    }
   }
   const neuroonShopId = String(form.get("neuroonShopId") ?? "").trim();
   const neuroonApiKey = String(form.get("neuroonApiKey") ?? "").trim();
@@ -93,6 +125,19 @@ export default function Settings() {
           <Form method="post">
             <input type="hidden" name="intent" value="resync" />
             <s-button type="submit">Import the whole catalog again</s-button>
+          </Form>
+        </s-section>
+      ) : null}
+      {data.connected ? (
+        <s-section heading="Storefront domain">
+          <s-paragraph>
+            The widget only works on the storefront URL registered for this shop in Neuroon. Enter
+            the store's primary domain to verify it with Neuroon.
+          </s-paragraph>
+          <Form method="post">
+            <input type="hidden" name="intent" value="verify" />
+            <s-text-field label="Storefront URL" name="domain" value={data.suggestedDomain} />
+            <s-button type="submit">Verify domain</s-button>
           </Form>
         </s-section>
       ) : null}

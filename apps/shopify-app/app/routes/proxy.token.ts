@@ -7,7 +7,9 @@ const NO_STORE = { "cache-control": "no-store", "content-type": "application/jso
 /**
  * `https://<shop>/apps/neuroon/token`, forwarded by Shopify's app proxy: verifies the signature
  * (never trusting `shop` before that) and returns a Widget Token for the shop's Neuroon account,
- * signed locally with its Shop API key (the key itself never leaves the server).
+ * signed locally with its Shop API key (the key itself never leaves the server). `apiUrl` is set only
+ * when the app talks to a non-default Neuroon API (`NEUROON_API_URL`), so the theme embed points the
+ * widget at the API that accepts this token.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const runtime = getRuntime();
@@ -34,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       token,
       shopId: settings.neuroonShopId,
       expiresAt: nowSeconds + WIDGET_TOKEN_TTL_SEC,
+      ...(runtime.config.neuroonBaseUrl ? { apiUrl: runtime.config.neuroonBaseUrl } : {}),
     }),
     { status: 200, headers: NO_STORE },
   );

@@ -28,7 +28,12 @@ export interface DemoReport {
   indexedProducts: number;
   indexMatchesStore: boolean;
   fullSync: { syncRequests: number; floorRequests: number; records: number; elapsedMs: number };
-  events: { webhooksDelivered: number; changesProcessed: number; coalesced: number };
+  events: {
+    webhooksDelivered: number;
+    changesProcessed: number;
+    coalesced: number;
+    syncRequests: number;
+  };
   deletedWithoutWebhook: { externalId: string; removedByReconcile: boolean };
   conversionsReported: number;
   widgetTokenValid: boolean;
@@ -136,6 +141,9 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRep
         host: "127.0.0.1",
         schedule: { pollIntervalMs: 0, webhookCheckIntervalMs: 0, reconcileHourUtc: false },
         workerIdleMs: 25,
+        // The worker's coalescing window (the bridge's defaults, spelled out): the 100 edits of
+        // one product below merge in the queue and go out once, in one sync request.
+        coalesce: { quietMs: 1_000, maxWaitMs: 10_000 },
       },
       {
         onEvent: (event: SyncEvent) => {
@@ -246,6 +254,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRep
         webhooksDelivered,
         changesProcessed,
         coalesced: webhooksDelivered - changesProcessed,
+        syncRequests: eventSyncRequests,
       },
       deletedWithoutWebhook: { externalId: String(gone.id), removedByReconcile },
       conversionsReported,
@@ -282,7 +291,7 @@ function formatReport(report: DemoReport): string {
     ],
     [
       "Store events",
-      `${report.events.webhooksDelivered} webhooks → ${report.events.changesProcessed} changes (${report.events.coalesced} coalesced)`,
+      `${report.events.webhooksDelivered} webhooks → ${report.events.changesProcessed} changes (${report.events.coalesced} coalesced) in ${report.events.syncRequests} sync requests`,
     ],
     [
       "Deleted without webhook",

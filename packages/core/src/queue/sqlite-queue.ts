@@ -301,6 +301,15 @@ export class SqliteChangeQueue implements ChangeQueue {
     });
   }
 
+  async lastEnqueuedAt(): Promise<number | undefined> {
+    // Merges raise last_enqueued_at of the row they merge into, so a burst that only re-edits
+    // pending keys still moves this (the pending count does not).
+    const row = this.#db
+      .prepare("SELECT max(last_enqueued_at) AS at FROM neuroon_change_queue")
+      .get() as { at: number | null };
+    return row.at ?? undefined;
+  }
+
   async stats(): Promise<QueueStats> {
     const now = this.#now();
     // An expired lease counts as pending: the next claim hands it out again.

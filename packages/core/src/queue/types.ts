@@ -94,5 +94,12 @@ export interface ChangeQueue {
   /** Moves dead letters (all, or the given ids) back to pending with attempts reset; returns the count. */
   replayDeadLetters(ids?: readonly string[]): Promise<number>;
   stats(): Promise<QueueStats>;
+  /**
+   * Optional: epoch ms (queue clock) of the latest enqueue still in the queue, merged enqueues
+   * included; undefined when empty. The workers' coalescing window uses it, when a backend can
+   * answer cheaply (SQLite does, BullMQ not yet), to see a burst that only re-edits keys already
+   * pending, which does not grow the pending count.
+   */
+  lastEnqueuedAt?(): Promise<number | undefined>;
   close(): Promise<void>;
 }

@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { prepareBatch } from "../mapping/index.js";
-import type { ChangeQueue, QueuedChange } from "../queue/types.js";
+import type { ChangeKind, ChangeQueue, QueuedChange } from "../queue/types.js";
 import type { DriftSnapshot, SyncStateRecord } from "../state/types.js";
 import type { NeuroonProduct, StoredProduct, SyncType, TrackConversionRequest } from "../types.js";
+import {
+  abortableSleep,
+  type CoalesceOptions,
+  resolveCoalesceOptions,
+  waitForCoalescedBatch,
+} from "./coalesce.js";
 import { type DriftField, diffDrift, takeDriftSnapshot } from "./drift.js";
 import {
   describeError,
@@ -131,6 +137,7 @@ export class SyncEngine {
   readonly #prepare: (products: readonly NeuroonProduct[]) => PreparedProducts;
   readonly #now: () => number;
   readonly #random: () => number;
+  readonly #sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   readonly #onEvent: ((event: SyncEvent) => void) | undefined;
 
   constructor(options: SyncEngineOptions) {
@@ -164,6 +171,7 @@ export class SyncEngine {
     this.#prepare = options.prepare ?? defaultPrepare;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
+    this.#sleep = options.sleep ?? abortableSleep;
     this.#onEvent = options.onEvent;
   }
 
@@ -175,12 +183,22 @@ export class SyncEngine {
    * Throws on 401/403 after putting the changes back. Whatever else throws (the drift scan's list
    * request, the state store…), the changes it claimed are put back with backoff before the error
    * propagates; when `signal` aborts, those not yet processed are put back ready at once.
+   * `kinds` limits the drain to those kinds of change (e.g. only conversions); `maxChanges` stops
+   * it after claiming that many, so changes that keep arriving during a long burst wait for the
+   * worker's next coalescing window instead of being drained one small batch at a time.
    */
-  async drain(options: { signal?: AbortSignal } = {}): Promise<SyncSummary> {
-    const { signal } = options;
+  async drain(
+    options: { signal?: AbortSignal; kinds?: readonly ChangeKind[]; maxChanges?: number } = {},
+  ): Promise<SyncSummary> {
+    const { signal, kinds } = options;
+    const maxChanges = options.maxChanges ?? Number.POSITIVE_INFINITY;
     const run = this.#startRun("drain");
-    while (!signal?.aborted && !run.isHalted) {
-      const changes = await this.#queue.claim({ limit: this.#claimLimit, leaseMs: this.#leaseMs });
+    while (!signal?.aborted && !run.isHalted && run.summary.changes < maxChanges) {
+      const changes = await this.#queue.claim({
+        limit: Math.max(1, Math.min(this.#claimLimit, maxChanges - run.summary.changes)),
+        leaseMs: this.#leaseMs,
+        ...(kinds !== undefined ? { kinds } : {}),
+      });
       if (changes.length === 0) break;
       run.summary.changes += changes.length;
       // A claimed change left neither acked nor failed stays leased until leaseMs runs out
@@ -202,25 +220,50 @@ export class SyncEngine {
 
   /**
    * Calls {@link drain} until `signal` aborts, sleeping `idleMs` whenever the queue is empty or
-   * Neuroon is unavailable. Returns the totals of every drain. On abort, the drain in progress
-   * hands its unprocessed changes back to the queue at once instead of leaving them leased.
+   * Neuroon is unavailable. Before each drain it waits for the coalescing window (see
+   * {@link waitForCoalescedBatch}): until the queue's pending count has not grown for
+   * `coalesce.quietMs` (default 1 s) or `coalesce.maxWaitMs` (default 10 s) has passed since it
+   * first saw pending work, so a burst goes out in few full batches; `quietMs: 0` drains at once.
+   * Conversions are not held back: while the window is open they are delivered on every look at
+   * the queue. Returns the totals of every drain. On abort, the drain in progress hands its
+   * unprocessed changes back to the queue at once instead of leaving them leased.
    */
-  async runWorker(options: { signal: AbortSignal; idleMs?: number }): Promise<SyncSummary> {
+  async runWorker(options: {
+    signal: AbortSignal;
+    idleMs?: number;
+    coalesce?: CoalesceOptions;
+  }): Promise<SyncSummary> {
     const { signal } = options;
     const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    const coalesce = resolveCoalesceOptions(options.coalesce);
     const startedAt = this.#now();
     const total = emptySummary();
     while (!signal.aborted) {
       let idle = true;
       try {
-        const summary = await this.drain({ signal });
-        addSummary(total, summary);
-        idle = summary.changes === 0 || summary.failed > 0;
+        const window = await waitForCoalescedBatch(this.#queue, {
+          signal,
+          coalesce,
+          now: this.#now,
+          sleep: this.#sleep,
+          onWait: async () => {
+            addSummary(total, await this.drain({ signal, kinds: ["conversion"] }));
+          },
+        });
+        if (window.reason === "aborted") break;
+        if (window.reason !== "empty") {
+          // What was pending when the window closed; later arrivals wait for the next window.
+          const summary = await this.drain(
+            window.pending === undefined ? { signal } : { signal, maxChanges: window.pending },
+          );
+          addSummary(total, summary);
+          idle = summary.changes === 0 || summary.failed > 0;
+        }
       } catch (error) {
         if (signal.aborted) break;
         this.#emit({ type: "error", phase: "drain", error });
       }
-      if (idle) await sleep(idleMs, signal);
+      if (idle && !signal.aborted) await this.#sleep(idleMs, signal);
     }
     total.elapsedMs = this.#now() - startedAt;
     return total;
@@ -1294,22 +1337,6 @@ async function forEachLimit<T>(
     },
   );
   await Promise.all(lanes);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 function emptySummary(): SyncSummary {

@@ -121,6 +121,8 @@ export interface SyncEngineOptions {
   onEvent?: (event: SyncEvent) => void;
   /** Jitter source in [0, 1). */
   random?: () => number;
+  /** The waits of `runWorker` (idle sleeps, coalescing window); resolves early on abort. */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 }
 
 export type SyncPhase = "drain" | "full-sync" | "reconcile" | "reset";

@@ -98,6 +98,252 @@ describe("fullSync", () => {
   });
 });
 
+describe("runWorker coalescing window (virtual time)", () => {
+  // The worker's waits advance a virtual clock (engine and queue) and let the test enqueue what
+  // "arrived" meanwhile; nothing depends on wall time.
+  interface VirtualRun {
+    controller: AbortController;
+    worker: Promise<import("../../src/sync/types.js").SyncSummary>;
+    /** Virtual ms since the start at which each sync request went out. */
+    syncAt: number[];
+    conversionAt: number[];
+  }
+  function runVirtual(options: {
+    coalesce?: { quietMs?: number; maxWaitMs?: number };
+    /** Called after every virtual wait with the virtual time; enqueue arrivals here. */
+    arrive: (t: number, controller: AbortController) => Promise<void>;
+    stopAt: number;
+    queue?: import("../../src/queue/types.js").ChangeQueue;
+    source?: import("../../src/sync/types.js").CatalogSource;
+  }): VirtualRun {
+    const start = clock;
+    const controller = new AbortController();
+    const syncAt: number[] = [];
+    const conversionAt: number[] = [];
+    const e = engine({
+      ...(options.queue ? { queue: options.queue } : {}),
+      ...(options.source ? { source: options.source } : {}),
+      now: () => clock,
+      sleep: async (ms, signal) => {
+        if (signal?.aborted) return;
+        clock += ms;
+        const t = clock - start;
+        if (t >= options.stopAt) controller.abort();
+        else await options.arrive(t, controller);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === "batch-sent") syncAt.push(clock - start);
+        if (event.type === "conversion") conversionAt.push(clock - start);
+      },
+    });
+    const worker = e.runWorker({
+      signal: controller.signal,
+      idleMs: 1_000,
+      ...(options.coalesce ? { coalesce: options.coalesce } : {}),
+    });
+    return { controller, worker, syncAt, conversionAt };
+  }
+
+  async function syncedCatalog(count: number): Promise<string[]> {
+    const keys = Array.from({ length: count }, (_, i) => `p${i}`);
+    for (const key of keys) store.put([makeProduct(key)]);
+    await engine().fullSync();
+    api.calls.length = 0;
+    return keys;
+  }
+
+  /** A burst: one edit per virtual ms for `durationMs`, shuffled over `keys`. */
+  function burst(keys: readonly string[], durationMs: number) {
+    let seed = 7;
+    const order = Array.from({ length: durationMs }, (_, k) => keys[k % keys.length] as string);
+    for (let i = order.length - 1; i > 0; i -= 1) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      const j = Math.floor((seed / 2 ** 31) * (i + 1));
+      [order[i], order[j]] = [order[j] as string, order[i] as string];
+    }
+    const last = new Map<string, number>();
+    let sent = 0;
+    const arrive = async (t: number) => {
+      const due = Math.min(order.length, Math.floor(t));
+      const batch = [];
+      for (; sent < due; sent += 1) {
+        const key = order[sent] as string;
+        store.put([makeProduct(key, { revision: sent + 1 })]);
+        last.set(key, sent + 1);
+        batch.push({ kind: "product" as const, key, origin: "webhook" });
+      }
+      if (batch.length > 0) await queue.enqueue(batch);
+    };
+    return { arrive, last };
+  }
+
+  test("a burst of 4,000 edits on 40 products while the worker runs goes out in ceil(40/500)+1 requests at most", async () => {
+    const keys = await syncedCatalog(40);
+    const { arrive, last } = burst(keys, 4_000);
+    const run = runVirtual({ arrive, stopAt: 12_000 });
+    const total = await run.worker;
+    expect(api.count("sync")).toBeGreaterThanOrEqual(1);
+    expect(api.count("sync")).toBeLessThanOrEqual(Math.ceil(40 / 500) + 1);
+    // Every product's last edit reached Neuroon, once the burst was over (not during it).
+    for (const [key, revision] of last) expect(api.catalog.get(key)?.price).toBe(10 + revision);
+    expect(run.syncAt.every((t) => t >= 4_000)).toBe(true);
+    expect(total.failed).toBe(0);
+    expect(await queue.stats()).toMatchObject({ pending: 0, inFlight: 0 });
+  });
+
+  test("quietMs: 0 keeps draining at once: the same burst costs many requests", async () => {
+    const keys = await syncedCatalog(40);
+    const { arrive } = burst(keys, 4_000);
+    const run = runVirtual({ arrive, stopAt: 12_000, coalesce: { quietMs: 0 } });
+    await run.worker;
+    expect(api.count("sync")).toBeGreaterThan(2);
+  });
+
+  test("a lone change goes out quietMs after the worker sees it", async () => {
+    const keys = await syncedCatalog(3);
+    store.put([makeProduct("p1", { revision: 1 })]);
+    await queue.enqueue({ kind: "product", key: "p1" });
+    let second = false;
+    const run = runVirtual({
+      coalesce: { quietMs: 400, maxWaitMs: 10_000 },
+      stopAt: 10_000,
+      arrive: async (t) => {
+        if (!second && t >= 5_000) {
+          second = true;
+          store.put([makeProduct("p2", { revision: 1 })]);
+          await queue.enqueue({ kind: "product", key: "p2" });
+        }
+      },
+    });
+    await run.worker;
+    expect(keys).toHaveLength(3);
+    expect(api.count("sync")).toBe(2);
+    // Seen at 0, quiet 400 ms later; the second is enqueued at 5 000 and seen by the idle loop
+    // (1 000 ms sleeps) at 5 400 at the latest, then waits its own 400 ms.
+    expect(run.syncAt[0]).toBe(400);
+    expect(run.syncAt[1]).toBeGreaterThanOrEqual(5_400);
+    expect(run.syncAt[1]).toBeLessThanOrEqual(5_000 + 1_000 + 400);
+  });
+
+  test("maxWaitMs bounds a stream that is never quiet; conversions are not held back", async () => {
+    // Pending count only (no lastEnqueuedAt): a new product every 100 ms keeps it growing.
+    const plain = {
+      enqueue: queue.enqueue.bind(queue),
+      claim: queue.claim.bind(queue),
+      ack: queue.ack.bind(queue),
+      fail: queue.fail.bind(queue),
+      listDeadLetters: queue.listDeadLetters.bind(queue),
+      replayDeadLetters: queue.replayDeadLetters.bind(queue),
+      stats: queue.stats.bind(queue),
+      close: queue.close.bind(queue),
+    };
+    let next = 0;
+    let conversionSent = false;
+    const run = runVirtual({
+      queue: plain,
+      coalesce: { quietMs: 1_000, maxWaitMs: 5_000 },
+      stopAt: 26_000,
+      arrive: async (t) => {
+        const due = Math.min(240, Math.floor(t / 100));
+        for (; next < due; next += 1) {
+          store.put([makeProduct(`s${next}`)]);
+          await queue.enqueue({ kind: "product", key: `s${next}` });
+        }
+        if (!conversionSent && t >= 2_000) {
+          conversionSent = true;
+          await queue.enqueue({
+            kind: "conversion",
+            key: "ORD-9",
+            payload: {
+              orderId: "ORD-9",
+              orderValue: 10,
+              currency: "EUR",
+              conversions: [{ productId: "s1", searchLogId: "log_9", quantity: 1, lineTotal: 10 }],
+            },
+          });
+        }
+      },
+    });
+    const total = await run.worker;
+    // The stream starts at 100 ms (first seen at the end of the 1 000 ms idle sleep) and never
+    // pauses for 1 s: drains come every maxWaitMs, not per change.
+    expect(run.syncAt[0]).toBeGreaterThanOrEqual(1_000 + 5_000);
+    expect(run.syncAt[0]).toBeLessThanOrEqual(1_000 + 5_000 + 250);
+    for (let i = 1; i < run.syncAt.length; i += 1) {
+      const gap = (run.syncAt[i] as number) - (run.syncAt[i - 1] as number);
+      expect(gap).toBeGreaterThanOrEqual(5_000);
+    }
+    expect(api.catalog.size).toBe(240);
+    // The conversion went out within one look at the queue, long before the products' drain.
+    expect(total.conversions).toBe(1);
+    expect(run.conversionAt[0]).toBeLessThanOrEqual(2_000 + 250);
+    expect(run.conversionAt[0]).toBeLessThan(run.syncAt[0] as number);
+  });
+
+  test("changes that arrive while a drain runs wait for the next window, not the same drain", async () => {
+    const keys = await syncedCatalog(40);
+    let reads = 0;
+    let revision = 0;
+    // The burst goes on while the worker re-reads the store: each of the first 3 reads brings
+    // another edit of every product.
+    const source: import("../../src/sync/types.js").CatalogSource = {
+      streamCatalog: () => store.streamCatalog(),
+      readProducts: async (readKeys) => {
+        const read = await store.readProducts(readKeys);
+        if (reads < 3) {
+          reads += 1;
+          revision += 1;
+          for (const key of keys) store.put([makeProduct(key, { revision })]);
+          await queue.enqueue(keys.map((key) => ({ kind: "product" as const, key })));
+        }
+        return read;
+      },
+    };
+    await queue.enqueue(keys.map((key) => ({ kind: "product" as const, key })));
+    const run = runVirtual({
+      source,
+      coalesce: { quietMs: 1_000, maxWaitMs: 10_000 },
+      stopAt: 20_000,
+      arrive: async () => {},
+    });
+    await run.worker;
+    // The first drain finds the products unchanged; each later one sends the edits that arrived
+    // during the previous drain, a quiet window later (without the cap on the drain, all three
+    // would go out inside the first drain, at the same virtual time).
+    expect(run.syncAt).toHaveLength(3);
+    for (let i = 1; i < run.syncAt.length; i += 1) {
+      expect((run.syncAt[i] as number) - (run.syncAt[i - 1] as number)).toBeGreaterThanOrEqual(
+        1_000,
+      );
+    }
+    for (const key of keys) expect(api.catalog.get(key)?.price).toBe(10 + revision);
+  });
+
+  test("aborting during the window returns at once and leaves the changes pending, unleased", async () => {
+    await syncedCatalog(2);
+    store.put([makeProduct("p0", { revision: 1 })]);
+    await queue.enqueue({ kind: "product", key: "p0" });
+    const run = runVirtual({
+      coalesce: { quietMs: 1_000, maxWaitMs: 10_000 },
+      stopAt: 500,
+      arrive: async () => {},
+    });
+    const total = await run.worker;
+    expect(total.changes).toBe(0);
+    expect(api.count("sync")).toBe(0);
+    expect(await queue.stats()).toMatchObject({ pending: 1, inFlight: 0, delayed: 0 });
+  });
+
+  test("rejects a bad window", async () => {
+    const controller = new AbortController();
+    await expect(
+      engine().runWorker({ signal: controller.signal, coalesce: { quietMs: -1 } }),
+    ).rejects.toThrow(RangeError);
+  });
+});
+
 describe("drain", () => {
   test("coalesces a burst: 10,000 events on 1,000 products go out in ceil(1000/500) requests", async () => {
     for (let i = 0; i < 1_000; i += 1) store.put([makeProduct(`p${i}`)]);
@@ -116,7 +362,11 @@ describe("drain", () => {
   test("runWorker drains as changes arrive until aborted", async () => {
     for (let i = 0; i < 3; i += 1) store.put([makeProduct(`p${i}`)]);
     const controller = new AbortController();
-    const worker = engine().runWorker({ signal: controller.signal, idleMs: 5 });
+    const worker = engine().runWorker({
+      signal: controller.signal,
+      idleMs: 5,
+      coalesce: { quietMs: 0 },
+    });
     await queue.enqueue({ kind: "product", key: "p0" });
     await vi.waitFor(() => expect(api.catalog.has("p0")).toBe(true));
     await queue.enqueue([
