@@ -72,6 +72,37 @@ export class StateView {
         return record;
       }),
     );
+    await this.#addToFamilies(items);
+  }
+
+  /**
+   * Records, before a batch is sent, the variants this store has never recorded, so that a process
+   * killed after Neuroon stored them but before {@link putSynced} still knows they exist: when the
+   * store later drops them from their parent, they are deleted instead of left orphaned in Neuroon.
+   * The empty hash and `failed` status make the next pass send them again.
+   */
+  async putSending(
+    items: readonly { externalId: string; parentExternalId: string }[],
+    now: number,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    await this.#store.put(
+      items.map(({ externalId, parentExternalId }) => ({
+        externalId,
+        parentExternalId,
+        contentHash: "",
+        syncedAt: now,
+        status: "failed",
+        reason: "Sent to Neuroon; the answer was not recorded (the process stopped).",
+      })),
+    );
+    await this.#addToFamilies(items);
+  }
+
+  async #addToFamilies(
+    items: readonly { externalId: string; parentExternalId?: string | undefined }[],
+  ): Promise<void> {
+    if (hasVariantLookup(this.#store)) return;
     const byParent = new Map<string, string[]>();
     for (const item of items) {
       if (item.parentExternalId === undefined) continue;
@@ -79,7 +110,6 @@ export class StateView {
       if (variants === undefined) byParent.set(item.parentExternalId, [item.externalId]);
       else variants.push(item.externalId);
     }
-    if (hasVariantLookup(this.#store)) return;
     for (const [parent, variants] of byParent) {
       const known = await this.#knownVariants(parent);
       const merged = [...new Set([...known, ...variants])];

@@ -855,6 +855,14 @@ export class SyncEngine {
     outcomes: Map<string, Outcome>,
   ): Promise<void> {
     const startedAt = this.#now();
+    await this.#state.putSending(
+      batch.flatMap(({ product, record }) =>
+        record === undefined && product.parentExternalId !== undefined
+          ? [{ externalId: product.externalId, parentExternalId: product.parentExternalId }]
+          : [],
+      ),
+      startedAt,
+    );
     await this.#state.setInFlight(
       run.phase,
       Object.fromEntries(
