@@ -169,7 +169,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRep
     const records = emulator.snapshot(DEMO_SHOP_ID).length;
     if (io.isInteractive) io.stderr("\n");
     step(
-      `  ${records} records (products and variations) in ${fullSyncRequests} sync requests, ${seconds(fullSync.elapsedMs)}`,
+      `  ${records} records (products and variations) in ${syncRequests(fullSyncRequests)}, ${seconds(fullSync.elapsedMs)}`,
     );
 
     step("Replaying store events through signed webhooks");
@@ -193,7 +193,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRep
     const eventSyncRequests = countSyncRequests(emulator, eventsMark);
     step(
       `  ${webhooksDelivered} webhooks → ${changesProcessed} product changes sent ` +
-        `(${webhooksDelivered - changesProcessed} coalesced) in ${eventSyncRequests} sync requests`,
+        `(${webhooksDelivered - changesProcessed} coalesced) in ${syncRequests(eventSyncRequests)}`,
     );
 
     const gone = published[26];
@@ -286,12 +286,12 @@ function formatReport(report: DemoReport): string {
     ],
     [
       "Full sync",
-      `${report.fullSync.syncRequests} sync requests for ${report.fullSync.records} records ` +
+      `${syncRequests(report.fullSync.syncRequests)} for ${report.fullSync.records} records ` +
         `(floor ${report.fullSync.floorRequests}), ${seconds(report.fullSync.elapsedMs)}`,
     ],
     [
       "Store events",
-      `${report.events.webhooksDelivered} webhooks → ${report.events.changesProcessed} changes (${report.events.coalesced} coalesced) in ${report.events.syncRequests} sync requests`,
+      `${report.events.webhooksDelivered} webhooks → ${report.events.changesProcessed} changes (${report.events.coalesced} coalesced) in ${syncRequests(report.events.syncRequests)}`,
     ],
     [
       "Deleted without webhook",
@@ -304,6 +304,10 @@ function formatReport(report: DemoReport): string {
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return `\nNeuroon Connect demo\n${rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join("\n")}\n`;
+}
+
+function syncRequests(count: number): string {
+  return `${count} sync request${count === 1 ? "" : "s"}`;
 }
 
 function seconds(ms: number): string {
