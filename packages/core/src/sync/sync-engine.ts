@@ -1090,11 +1090,18 @@ export class SyncEngine {
     const exponential = Math.min(this.#baseDelayMs * 2 ** change.attempts, this.#maxDelayMs);
     const jittered = Math.round(exponential * (1 - 0.25 * this.#random()));
     const delayMs = Math.max(jittered, retryAfterMsOf(error) ?? 0);
-    const reason = describeError(error);
-    const outcome = await this.#queue.fail(change.id, reason, {
-      delayMs,
-      maxAttempts: this.#maxAttempts,
-    });
+    await this.#failWith(change, describeError(error), delayMs, this.#maxAttempts, run);
+  }
+
+  /** Ends a change's lease through `queue.fail`, counts it and reports the outcome. */
+  async #failWith(
+    change: QueuedChange,
+    reason: string,
+    delayMs: number,
+    maxAttempts: number,
+    run: Run,
+  ): Promise<void> {
+    const outcome = await this.#queue.fail(change.id, reason, { delayMs, maxAttempts });
     run.settled.add(change);
     run.summary.failed += 1;
     this.#emit({
@@ -1110,21 +1117,7 @@ export class SyncEngine {
 
   /** Gives up on a change at once (its content can never succeed); it stays replayable. */
   async #deadLetter(change: QueuedChange, reason: string, run: Run): Promise<void> {
-    const outcome = await this.#queue.fail(change.id, reason, {
-      delayMs: 0,
-      maxAttempts: change.attempts + 1,
-    });
-    run.settled.add(change);
-    run.summary.failed += 1;
-    this.#emit({
-      type: "retry",
-      changeId: change.id,
-      kind: change.kind,
-      key: change.key,
-      error: reason,
-      outcome,
-      delayMs: 0,
-    });
+    await this.#failWith(change, reason, 0, change.attempts + 1, run);
   }
 
   async #ack(changes: readonly QueuedChange[], run: Run): Promise<void> {
@@ -1168,22 +1161,13 @@ export class SyncEngine {
     // ChangeQueue has no release: fail() is the only way to end a lease early, and it always
     // counts an attempt (as the lease running out would). delayMs 0 makes the change ready at
     // once; maxAttempts above the new count keeps a shutdown from dead-lettering it.
-    const reason = "The drain was aborted before this change was processed.";
-    const outcome = await this.#queue.fail(change.id, reason, {
-      delayMs: 0,
-      maxAttempts: Math.max(this.#maxAttempts, change.attempts + 2),
-    });
-    run.settled.add(change);
-    run.summary.failed += 1;
-    this.#emit({
-      type: "retry",
-      changeId: change.id,
-      kind: change.kind,
-      key: change.key,
-      error: reason,
-      outcome,
-      delayMs: 0,
-    });
+    await this.#failWith(
+      change,
+      "The drain was aborted before this change was processed.",
+      0,
+      Math.max(this.#maxAttempts, change.attempts + 2),
+      run,
+    );
   }
 
   #startRun(phase: SyncPhase): Run {
