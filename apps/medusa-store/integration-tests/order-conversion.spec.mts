@@ -19,15 +19,7 @@ import {
   startTestNeuroon,
 } from "./support/neuroon.js";
 
-const neuroon = await startTestNeuroon();
-Object.assign(process.env, {
-  NEUROON_SHOP_ID: SHOP_ID,
-  NEUROON_API_KEY: API_KEY,
-  NEUROON_API_URL: neuroon.url,
-  NEUROON_CURRENCY: "eur",
-  NEUROON_MAX_RETRIES: "0",
-  STOREFRONT_URL,
-});
+const neuroon = await startTestNeuroon({ NEUROON_CURRENCY: "eur" });
 
 /** Places an order the way a storefront does: cart → payment session → complete. */
 async function placeOrder(container: MedusaContainer, metadata: Record<string, unknown>) {

@@ -19,17 +19,11 @@ import {
   startTestNeuroon,
 } from "./support/neuroon.js";
 
-const neuroon = await startTestNeuroon();
 // A German storefront: EUR prices stored net, shown with 19 % VAT.
-Object.assign(process.env, {
-  NEUROON_SHOP_ID: SHOP_ID,
-  NEUROON_API_KEY: API_KEY,
-  NEUROON_API_URL: neuroon.url,
+const neuroon = await startTestNeuroon({
   NEUROON_CURRENCY: "eur",
   NEUROON_TAX_INCLUSIVE: "true",
   NEUROON_TAX_COUNTRY: "de",
-  NEUROON_MAX_RETRIES: "0",
-  STOREFRONT_URL,
 });
 
 async function createStockedProduct(container: MedusaContainer, stocked: number) {

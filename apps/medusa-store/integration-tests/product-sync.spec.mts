@@ -23,16 +23,7 @@ import {
   startTestNeuroon,
 } from "./support/neuroon.js";
 
-const neuroon = await startTestNeuroon();
-// medusa-config.ts reads these when the runner boots Medusa in this process.
-Object.assign(process.env, {
-  NEUROON_SHOP_ID: SHOP_ID,
-  NEUROON_API_KEY: API_KEY,
-  NEUROON_API_URL: neuroon.url,
-  NEUROON_CURRENCY: "eur",
-  NEUROON_MAX_RETRIES: "0",
-  STOREFRONT_URL,
-});
+const neuroon = await startTestNeuroon({ NEUROON_CURRENCY: "eur" });
 
 /** Runs the retry job's work as if its retry delays had passed. */
 async function drainLater(container: MedusaContainer) {

@@ -11,16 +11,10 @@ import {
 } from "./support/neuroon.js";
 
 const REGION_ID = "reg_neuroon_de";
-const neuroon = await startTestNeuroon();
 // The preferred setup: a region decides currency, region price rules and tax.
-Object.assign(process.env, {
-  NEUROON_SHOP_ID: SHOP_ID,
-  NEUROON_API_KEY: API_KEY,
-  NEUROON_API_URL: neuroon.url,
+const neuroon = await startTestNeuroon({
   NEUROON_REGION_ID: REGION_ID,
   NEUROON_TAX_INCLUSIVE: "true",
-  NEUROON_MAX_RETRIES: "0",
-  STOREFRONT_URL,
 });
 
 medusaIntegrationTestRunner({

@@ -27,11 +27,23 @@ export interface TestNeuroon {
   close(): Promise<void>;
 }
 
-export async function startTestNeuroon(): Promise<TestNeuroon> {
+/**
+ * Starts the emulator and points the plugin at it: medusa-config.ts reads these variables when the
+ * runner boots Medusa in this process. `pluginEnv` adds the spec's own plugin options.
+ */
+export async function startTestNeuroon(pluginEnv: Record<string, string>): Promise<TestNeuroon> {
   const emulator = await startEmulator({
     port: 0,
     shops: [{ shopId: SHOP_ID, apiKey: API_KEY, url: STOREFRONT_URL }],
     rateLimits: false,
+  });
+  Object.assign(process.env, {
+    NEUROON_SHOP_ID: SHOP_ID,
+    NEUROON_API_KEY: API_KEY,
+    NEUROON_API_URL: emulator.url,
+    NEUROON_MAX_RETRIES: "0",
+    STOREFRONT_URL,
+    ...pluginEnv,
   });
   let outage: string | undefined;
   return {

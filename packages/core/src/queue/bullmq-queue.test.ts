@@ -73,6 +73,56 @@ describe("BullMqChangeQueue", () => {
     }
   });
 
+  it("moves lastEnqueuedAt on the Redis server clock, merged enqueues included", async () => {
+    const queue = openBullMqQueue({ connection: CONNECTION, prefix: PREFIX, name });
+    try {
+      const before = Date.now();
+      await queue.enqueue({ kind: "product", key: "p1" });
+      const first = await queue.lastEnqueuedAt();
+      expect(first).toBeGreaterThanOrEqual(before - 1_000);
+      expect(first).toBeLessThanOrEqual(Date.now() + 1_000);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      // Merged into the pending change: the pending count stays 1, the last enqueue moves on.
+      await queue.enqueue({ kind: "product", key: "p1", payload: { version: 2 } });
+      expect(await queue.stats()).toMatchObject({ pending: 1 });
+      const merged = await queue.lastEnqueuedAt();
+      expect(merged).toBeGreaterThan(first ?? Number.POSITIVE_INFINITY);
+      const [change] = await queue.claim({ limit: 1, leaseMs: 60_000 });
+      expect(change?.lastEnqueuedAt).toBe(merged);
+      expect(await queue.lastEnqueuedAt()).toBe(merged);
+      await queue.ack([change?.id ?? ""]);
+      expect(await queue.lastEnqueuedAt()).toBeUndefined();
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("drops index entries a pre-index script left behind", async () => {
+    const queue = openBullMqQueue({ connection: CONNECTION, prefix: PREFIX, name });
+    try {
+      await queue.enqueue({ kind: "product", key: "p1" });
+      const at = await queue.lastEnqueuedAt();
+      // As a V1 ack would: the change is gone, its index entry (with a later score) is not.
+      await withClient(async (client) => {
+        client.defineCommand("neuroonTestZadd", {
+          numberOfKeys: 1,
+          lua: "return redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])",
+        });
+        await client.runCommand("neuroonTestZadd", [
+          `${PREFIX}:{${name}}:changes:last`,
+          String((at ?? 0) + 60_000),
+          "999999",
+        ]);
+      });
+      expect(await queue.lastEnqueuedAt()).toBe(at);
+      const [change] = await queue.claim({ limit: 1, leaseMs: 60_000 });
+      await queue.ack([change?.id ?? ""]);
+      expect(await queue.lastEnqueuedAt()).toBeUndefined();
+    } finally {
+      await queue.close();
+    }
+  });
+
   it("keeps every key of a queue in one Redis Cluster hash slot", async () => {
     const queue = openBullMqQueue({ connection: CONNECTION, prefix: PREFIX, name });
     try {

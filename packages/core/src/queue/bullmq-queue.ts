@@ -47,6 +47,8 @@ export const DEFAULT_BULLMQ_QUEUE_NAME = "neuroon-changes";
 //   B:delayed        zset id (score available-at ms): waiting for a retry delay
 //   B:leased         zset id (score lease-until ms): in flight
 //   B:dead           zset id (score failed-at ms): dead letters
+//   B:last           zset id (score last-enqueued ms): every change not dead (pending, delayed,
+//                    in flight), so lastEnqueuedAt() is one ZREVRANGE; upsert keeps it current
 // Scripts get B as KEYS[1] and compute the rest, as BullMQ's own scripts do.
 const LUA_PRELUDE = `
 local B = KEYS[1]
@@ -101,11 +103,12 @@ local function upsert(f, incoming, now)
     if f.lastError ~= nil then redis.call('HSET', h, 'lastError', f.lastError) end
     local avail = math.max(tonumber(p.avail), tonumber(f.avail))
     redis.call('HSET', h, 'avail', avail)
+    redis.call('ZADD', B .. ':last', math.max(tonumber(p.last), tonumber(f.last)), pid)
     schedule(pid, kind, avail, now)
     return pid
   end
   -- A new change, or one whose hash the caller just deleted: no stale fields or zset entries to
-  -- clear, so this path is five calls (it is the hot path of a 10 000-change enqueue).
+  -- clear, so this path is six calls (it is the hot path of a 10 000-change enqueue).
   local id = f.id
   if id == nil then id = tostring(redis.call('INCR', B .. ':seq')) end
   local fields = { 'lane', f.lane, 'key', f.key, 'kind', f.kind, 'attempts', f.attempts,
@@ -118,6 +121,7 @@ local function upsert(f, incoming, now)
   end
   redis.call('HSET', ckey(id), unpack(fields))
   redis.call('HSET', B .. ':keys', field, id)
+  redis.call('ZADD', B .. ':last', tonumber(f.last), id)
   local avail = tonumber(f.avail)
   if avail <= now then
     redis.call('ZADD', B .. ':ready:' .. f.kind, tonumber(id), id)
@@ -130,6 +134,7 @@ end
 local function putBack(id, attempts, avail, lastError, now)
   local row = read(id)
   redis.call('ZREM', B .. ':leased', id)
+  redis.call('ZREM', B .. ':last', id)
   redis.call('DEL', ckey(id))
   row.attempts = attempts
   row.avail = avail
@@ -201,6 +206,7 @@ for i = 2, #ARGV do
   local lease = redis.call('ZSCORE', B .. ':leased', ARGV[i])
   if lease and tonumber(lease) > now then
     redis.call('ZREM', B .. ':leased', ARGV[i])
+    redis.call('ZREM', B .. ':last', ARGV[i])
     redis.call('DEL', ckey(ARGV[i]))
   end
 end
@@ -216,6 +222,7 @@ if not lease or tonumber(lease) <= now then return 'retrying' end
 local attempts = tonumber(redis.call('HGET', ckey(id), 'attempts')) + 1
 if attempts >= tonumber(ARGV[5]) then
   redis.call('ZREM', B .. ':leased', id)
+  redis.call('ZREM', B .. ':last', id)
   redis.call('HSET', ckey(id), 'attempts', attempts, 'lastError', ARGV[3], 'failedAt', now,
     'reason', ARGV[3])
   redis.call('ZADD', B .. ':dead', now, id)
@@ -274,16 +281,32 @@ return {
 }
 `;
 
+// No ARGV. The latest enqueue (merged ones included) of any change still queued, or nil. An entry
+// whose change is gone or dead (left by a V1 script during a rolling upgrade) is dropped on the way.
+const LAST_ENQUEUED_LUA = `${LUA_PRELUDE}
+while true do
+  local top = redis.call('ZREVRANGE', B .. ':last', 0, 0, 'WITHSCORES')
+  if #top == 0 then return false end
+  local h = ckey(top[1])
+  if redis.call('EXISTS', h) == 1 and redis.call('HEXISTS', h, 'failedAt') == 0 then
+    return top[2]
+  end
+  redis.call('ZREM', B .. ':last', top[1])
+end
+`;
+
 // Commands are registered on a client BullMQ may share with other code, so the names are
 // namespaced and versioned: a changed script gets a new name rather than clobbering a live one.
+// V2: every script that writes a change also maintains B:last.
 const SCRIPTS = {
-  neuroonCqEnqueueV1: ENQUEUE_LUA,
-  neuroonCqClaimV1: CLAIM_LUA,
-  neuroonCqAckV1: ACK_LUA,
-  neuroonCqFailV1: FAIL_LUA,
-  neuroonCqListDeadV1: LIST_DEAD_LUA,
-  neuroonCqReplayV1: REPLAY_LUA,
-  neuroonCqStatsV1: STATS_LUA,
+  neuroonCqEnqueueV2: ENQUEUE_LUA,
+  neuroonCqClaimV2: CLAIM_LUA,
+  neuroonCqAckV2: ACK_LUA,
+  neuroonCqFailV2: FAIL_LUA,
+  neuroonCqListDeadV2: LIST_DEAD_LUA,
+  neuroonCqReplayV2: REPLAY_LUA,
+  neuroonCqStatsV2: STATS_LUA,
+  neuroonCqLastEnqueuedV2: LAST_ENQUEUED_LUA,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -342,13 +365,13 @@ export class BullMqChangeQueue implements ChangeQueue {
     }
     // Redis applies a script atomically, and ioredis resolves after the reply, i.e. after Redis
     // applied it (durable to the extent the server's AOF/RDB settings make it; see the README).
-    await this.#run("neuroonCqEnqueueV1", [this.#clock(), ...args]);
+    await this.#run("neuroonCqEnqueueV2", [this.#clock(), ...args]);
   }
 
   async claim(options: ClaimOptions): Promise<QueuedChange[]> {
     const kinds = validateClaimOptions(options);
     if (kinds.length === 0) return [];
-    const rows = (await this.#run("neuroonCqClaimV1", [
+    const rows = (await this.#run("neuroonCqClaimV2", [
       this.#clock(),
       String(Math.ceil(options.leaseMs)),
       String(options.limit),
@@ -361,7 +384,7 @@ export class BullMqChangeQueue implements ChangeQueue {
   async ack(ids: readonly string[]): Promise<void> {
     const valid = ids.filter(isId);
     if (valid.length === 0) return;
-    await this.#run("neuroonCqAckV1", [this.#clock(), ...valid]);
+    await this.#run("neuroonCqAckV2", [this.#clock(), ...valid]);
   }
 
   async fail(
@@ -371,7 +394,7 @@ export class BullMqChangeQueue implements ChangeQueue {
   ): Promise<"retrying" | "dead"> {
     validateFailOptions(options);
     if (!isId(id)) return "retrying";
-    const outcome = await this.#run("neuroonCqFailV1", [
+    const outcome = await this.#run("neuroonCqFailV2", [
       this.#clock(),
       id,
       error,
@@ -386,7 +409,7 @@ export class BullMqChangeQueue implements ChangeQueue {
     if (!Number.isInteger(limit) || limit < 1) {
       throw new RangeError(`listDeadLetters limit must be a positive integer, received ${limit}`);
     }
-    const rows = (await this.#run("neuroonCqListDeadV1", [String(limit)])) as string[][];
+    const rows = (await this.#run("neuroonCqListDeadV2", [String(limit)])) as string[][];
     return rows.map((flat) => {
       const record = toRecord(flat);
       return {
@@ -401,11 +424,11 @@ export class BullMqChangeQueue implements ChangeQueue {
     const args =
       ids === undefined ? [this.#clock(), "1"] : [this.#clock(), "0", ...new Set(ids.filter(isId))];
     if (ids !== undefined && args.length === 2) return 0;
-    return Number(await this.#run("neuroonCqReplayV1", args));
+    return Number(await this.#run("neuroonCqReplayV2", args));
   }
 
   async stats(): Promise<QueueStats> {
-    const [pending, delayed, inFlight, deadLetters] = (await this.#run("neuroonCqStatsV1", [
+    const [pending, delayed, inFlight, deadLetters] = (await this.#run("neuroonCqStatsV2", [
       this.#clock(),
     ])) as number[];
     return {
@@ -414,6 +437,16 @@ export class BullMqChangeQueue implements ChangeQueue {
       inFlight: Number(inFlight),
       deadLetters: Number(deadLetters),
     };
+  }
+
+  /**
+   * Epoch ms (queue clock: the Redis server's unless `now` is given) of the latest enqueue still in
+   * the queue, merged enqueues included; undefined when nothing is pending, delayed or in flight.
+   * One `ZREVRANGE` on an index the scripts keep in the queue's slot.
+   */
+  async lastEnqueuedAt(): Promise<number | undefined> {
+    const at = await this.#run("neuroonCqLastEnqueuedV2", []);
+    return at === null || at === undefined ? undefined : Number(at);
   }
 
   /** Closes the connection BullMQ opened (a client passed in as `connection` is left open). */

@@ -383,6 +383,81 @@ export function runChangeQueueConformance(name: string, factory: ChangeQueueHarn
       });
     });
 
+    // lastEnqueuedAt() is optional in the interface; a backend that has it must agree with the
+    // others. Both harnesses inject the battery clock, so exact values are compared.
+    const lastEnqueuedAt = (q: ChangeQueue, context: { skip: () => void }) => {
+      if (q.lastEnqueuedAt === undefined) context.skip();
+      return q.lastEnqueuedAt?.();
+    };
+
+    it("reports no last enqueue on a fresh queue", async (context) => {
+      expect(await lastEnqueuedAt(queue, context)).toBeUndefined();
+    });
+
+    it("moves the last enqueue on a new change and on one merged into a pending change", async (context) => {
+      await queue.enqueue({ kind: "product", key: "p1", payload: { version: 1 } });
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS);
+      advance(100);
+      await queue.enqueue({ kind: "product", key: "p2" });
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 100);
+      // A re-edit of a pending key does not grow the pending count; it must still move this.
+      advance(100);
+      await queue.enqueue({ kind: "product", key: "p1", payload: { version: 2 } });
+      expect(await queue.stats()).toMatchObject({ pending: 2 });
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 200);
+      advance(100);
+      await queue.enqueue([
+        { kind: "delete", key: "p2" },
+        { kind: "conversion", key: "o1" },
+      ]);
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 300);
+      // Another instance on the same storage sees it too (the window reads other processes' enqueues).
+      expect(await lastEnqueuedAt(await open(), context)).toBe(START_MS + 300);
+    });
+
+    it("keeps the last enqueue through claim, lease expiry and retry", async (context) => {
+      await queue.enqueue({ kind: "product", key: "p1" });
+      advance(100);
+      await queue.enqueue({ kind: "product", key: "p2" });
+      const claimed = await claimAll(queue);
+      expect(claimed).toHaveLength(2);
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 100);
+      advance(LEASE_MS);
+      const redelivered = await claimAll(queue);
+      expect(redelivered).toHaveLength(2);
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 100);
+      const p2 = redelivered.find((change) => change.key === "p2");
+      await queue.fail(p2?.id ?? "", "timeout", { delayMs: 5_000, maxAttempts: 5 });
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 100);
+    });
+
+    it("counts only changes still queued: ack and dead-lettering drop theirs, replay restores it", async (context) => {
+      await queue.enqueue({ kind: "product", key: "p1" });
+      advance(100);
+      await queue.enqueue({ kind: "product", key: "p2" });
+      const [first, second] = await claimAll(queue);
+      expect([first?.key, second?.key]).toEqual(["p1", "p2"]);
+      // Acking a change older than the latest leaves the value alone.
+      await queue.ack([first?.id ?? ""]);
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 100);
+      // A change for p2 enqueued while p2 is in flight is a new change with a later enqueue.
+      advance(100);
+      await queue.enqueue({ kind: "product", key: "p2" });
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 200);
+      const [third] = await claimAll(queue);
+      await queue.ack([third?.id ?? ""]);
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 100);
+      expect(await queue.fail(second?.id ?? "", "bad", { delayMs: 0, maxAttempts: 1 })).toBe(
+        "dead",
+      );
+      expect(await lastEnqueuedAt(queue, context)).toBeUndefined();
+      expect(await queue.replayDeadLetters()).toBe(1);
+      expect(await lastEnqueuedAt(queue, context)).toBe(START_MS + 100);
+      const [replayed] = await claimAll(queue);
+      await queue.ack([replayed?.id ?? ""]);
+      expect(await lastEnqueuedAt(queue, context)).toBeUndefined();
+    });
+
     it("reports pending, delayed, in-flight and dead-letter counts", async () => {
       await queue.enqueue(["a", "b", "c", "d"].map((key) => ({ kind: "product" as const, key })));
       const [a, b, c] = await claimAll(queue, { limit: 3 });

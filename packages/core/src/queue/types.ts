@@ -97,8 +97,10 @@ export interface ChangeQueue {
   /**
    * Optional: epoch ms (queue clock) of the latest enqueue still in the queue, merged enqueues
    * included; undefined when empty. The workers' coalescing window uses it, when a backend can
-   * answer cheaply (SQLite does, BullMQ not yet), to see a burst that only re-edits keys already
-   * pending, which does not grow the pending count.
+   * answer cheaply (both built-in backends do), to see a burst that only re-edits keys already
+   * pending, which does not grow the pending count. "In the queue" means pending, delayed or in
+   * flight: claiming leaves it alone, acking or dead-lettering the change that holds it lowers it
+   * (to undefined once nothing is left), replaying a dead letter brings its time back.
    */
   lastEnqueuedAt?(): Promise<number | undefined>;
   close(): Promise<void>;
