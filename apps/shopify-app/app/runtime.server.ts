@@ -16,14 +16,26 @@ import {
 } from "@neuroon/core";
 import {
   createShopifyBridge,
+  type OfflineTokenStore,
+  openPostgresShopifyStore,
   openSqliteShopifyStore,
+  type PostgresShopifyStore,
   SHOPIFY_API_VERSION,
   type ShopifyBridge,
+  type WebhookDeliveryLog,
 } from "@neuroon/shopify";
 import { LogSeverity, type Shopify, shopifyApi } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import { createSessionStorage } from "./session-storage.server.js";
-import { createSettingsStore, type SettingsStore } from "./settings.server.js";
+import { PostgreSQLSessionStorage } from "@shopify/shopify-app-session-storage-postgresql";
+import {
+  createSessionStorage,
+  createSqliteOnlineSessionStorage,
+} from "./session-storage.server.js";
+import {
+  createPostgresSettingsStore,
+  createSettingsStore,
+  type SettingsStore,
+} from "./settings.server.js";
 
 /** Where the app runs and what it talks to. */
 export interface RuntimeConfig {
@@ -32,8 +44,16 @@ export interface RuntimeConfig {
   /** Public HTTPS URL of the app (`SHOPIFY_APP_URL`). */
   appUrl: string;
   scopes: string[];
-  /** Directory for the SQLite files (tokens, settings, queues, sync state). */
+  /**
+   * Directory for the SQLite files: tokens, sessions and settings (unless `databaseUrl` is set),
+   * and always the per-shop change queues and sync state.
+   */
   dataDir: string;
+  /**
+   * `postgres://…` (`DATABASE_URL`): sessions, offline tokens, webhook ids and settings live in
+   * PostgreSQL instead of `dataDir`'s SQLite files.
+   */
+  databaseUrl?: string | undefined;
   /** Neuroon API base URL; the client's production default when absent. */
   neuroonBaseUrl?: string | undefined;
   /** How often the background worker looks at each shop's queue. Default 2,000 ms. */
@@ -64,7 +84,87 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConf
       .split(",")
       .map((s) => s.trim()),
     dataDir: env.NEUROON_DATA_DIR ?? join(process.cwd(), "data"),
+    databaseUrl: postgresUrl(env.DATABASE_URL),
     neuroonBaseUrl: env.NEUROON_API_URL,
+  };
+}
+
+/** `DATABASE_URL` when set: a `postgres://` or `postgresql://` URL, anything else is refused. */
+function postgresUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^postgres(ql)?:\/\//i.test(value))
+    throw new Error(
+      "DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to keep the SQLite files in NEUROON_DATA_DIR).",
+    );
+  return value;
+}
+
+/** Where tokens, webhook ids, settings and sessions are kept. */
+interface Storage {
+  tokens: OfflineTokenStore;
+  deliveries: WebhookDeliveryLog;
+  settings: SettingsStore;
+  onlineSessions: SessionStorage;
+  close(): Promise<void>;
+}
+
+/** Default: one SQLite file for tokens and webhook ids, one for settings and online sessions. */
+function openSqliteStorage(dataDir: string): Storage {
+  const store = openSqliteShopifyStore({ path: join(dataDir, "shopify.db") });
+  const appDb = new DatabaseSync(join(dataDir, "app.db"));
+  appDb.exec("PRAGMA journal_mode = WAL");
+  appDb.exec("PRAGMA busy_timeout = 5000");
+  return {
+    tokens: store.tokens,
+    deliveries: store.deliveries,
+    settings: createSettingsStore(appDb),
+    onlineSessions: createSqliteOnlineSessionStorage(appDb),
+    async close() {
+      store.close();
+      appDb.close();
+    },
+  };
+}
+
+/** The PostgreSQL store's token store and delivery log, usable before it finished opening. */
+function whenOpened(opening: Promise<PostgresShopifyStore>): {
+  tokens: OfflineTokenStore;
+  deliveries: WebhookDeliveryLog;
+} {
+  return {
+    tokens: {
+      load: async (shop) => (await opening).tokens.load(shop),
+      save: async (token) => (await opening).tokens.save(token),
+      delete: async (shop) => (await opening).tokens.delete(shop),
+      withLock: async (shop, fn) => (await opening).tokens.withLock(shop, fn),
+    },
+    deliveries: {
+      claim: async (shop, id) => (await opening).deliveries.claim(shop, id),
+      release: async (shop, id) => (await opening).deliveries.release(shop, id),
+      forgetShop: async (shop) => (await opening).deliveries.forgetShop(shop),
+    },
+  };
+}
+
+/**
+ * `DATABASE_URL`: `@neuroon/shopify`'s PostgreSQL store (tokens, webhook ids; its pool also holds
+ * the settings table) and Shopify's PostgreSQL session storage for online sessions.
+ */
+function openPostgresStorage(databaseUrl: string): Storage {
+  const opening = openPostgresShopifyStore({ connectionString: databaseUrl });
+  // Failures surface on each call; do not crash the process on an unobserved rejection.
+  opening.catch(() => undefined);
+  const onlineSessions = new PostgreSQLSessionStorage(databaseUrl);
+  onlineSessions.ready.catch(() => undefined);
+  return {
+    ...whenOpened(opening),
+    settings: createPostgresSettingsStore(opening.then((store) => store.pool)),
+    onlineSessions,
+    async close() {
+      await onlineSessions.disconnect().catch(() => undefined);
+      const store = await opening.catch(() => undefined);
+      await store?.close();
+    },
   };
 }
 
@@ -85,7 +185,7 @@ export interface Runtime {
   settings: SettingsStore;
   sessionStorage: SessionStorage;
   /** The shop's engine, or `undefined` while it is not connected to Neuroon. */
-  engineFor(shop: string): SyncEngine | undefined;
+  engineFor(shop: string): Promise<SyncEngine | undefined>;
   /** Initial import / manual resync: the whole catalog through a bulk operation. */
   importCatalog(shop: string): Promise<SyncSummary>;
   /**
@@ -100,7 +200,10 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Builds the runtime: one SQLite file for tokens and webhook ids, one for settings, one per shop queue. */
+/**
+ * Builds the runtime: tokens, webhook ids, settings and sessions in PostgreSQL when
+ * `config.databaseUrl` is set, else in two SQLite files; one SQLite queue and state file per shop.
+ */
 export function createRuntime(config: RuntimeConfig): Runtime {
   mkdirSync(join(config.dataDir, "shops"), { recursive: true });
   const api = shopifyApi({
@@ -113,19 +216,18 @@ export function createRuntime(config: RuntimeConfig): Runtime {
     isEmbeddedApp: true,
     logger: { level: LogSeverity.Warning },
   }) as unknown as Shopify;
-  const store = openSqliteShopifyStore({ path: join(config.dataDir, "shopify.db") });
-  const appDb = new DatabaseSync(join(config.dataDir, "app.db"));
-  appDb.exec("PRAGMA journal_mode = WAL");
-  appDb.exec("PRAGMA busy_timeout = 5000");
-  const settings = createSettingsStore(appDb);
+  const store = config.databaseUrl
+    ? openPostgresStorage(config.databaseUrl)
+    : openSqliteStorage(config.dataDir);
+  const { settings } = store;
   const workers = new Map<string, ShopWorker>();
   const timers: NodeJS.Timeout[] = [];
   let stopWorkers: (() => void) | undefined;
 
-  const workerFor = (shop: string): ShopWorker | undefined => {
-    const existing = workers.get(shop);
-    const current = settings.get(shop);
+  const workerFor = async (shop: string): Promise<ShopWorker | undefined> => {
+    const current = await settings.get(shop);
     if (!current) return undefined;
+    const existing = workers.get(shop);
     if (existing) return existing;
     const base = join(config.dataDir, "shops", shop);
     const queue = openSqliteQueue({ path: `${base}.queue.db` });
@@ -163,17 +265,17 @@ export function createRuntime(config: RuntimeConfig): Runtime {
     refreshMarginMs: 10 * 60_000,
     // Only installed shops take work: after app/uninstalled the token is gone until a reinstall.
     queueFor: async (shop) =>
-      (await store.tokens.load(shop)) ? workerFor(shop)?.queue : undefined,
+      (await store.tokens.load(shop)) ? (await workerFor(shop))?.queue : undefined,
     onUninstalled: async (shop) => {
       // The token is revoked: stop the shop's work, keep its data until shop/redact.
       await closeWorker(shop);
     },
     onShopRedact: async (shop) => {
       // 48 h after uninstall: delete everything held for the shop, its products in Neuroon too.
-      const worker = workerFor(shop);
+      const worker = await workerFor(shop);
       if (worker) await purgeNeuroonCatalog(worker.client);
       await closeWorker(shop);
-      settings.delete(shop);
+      await settings.delete(shop);
       const base = join(config.dataDir, "shops", shop);
       for (const suffix of [".queue.db", ".state.db"]) {
         for (const extra of ["", "-wal", "-shm"])
@@ -182,7 +284,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
     },
   });
 
-  const sessionStorage = createSessionStorage(appDb, bridge.tokens);
+  const sessionStorage = createSessionStorage(store.onlineSessions, bridge.tokens);
   const isInstalled = async (shop: string): Promise<boolean> =>
     (await store.tokens.load(shop)) !== undefined;
 
@@ -192,36 +294,36 @@ export function createRuntime(config: RuntimeConfig): Runtime {
     bridge,
     settings,
     sessionStorage,
-    engineFor: (shop) => workerFor(shop)?.engine,
+    engineFor: async (shop) => (await workerFor(shop))?.engine,
     async importCatalog(shop) {
-      const worker = workerFor(shop);
+      const worker = await workerFor(shop);
       if (!worker)
         throw new Error(
           `Shop ${shop} is not connected to Neuroon yet; save its Neuroon credentials first.`,
         );
       try {
         const summary = await worker.engine.fullSync();
-        settings.recordSync(shop, { at: Date.now() });
+        await settings.recordSync(shop, { at: Date.now() });
         return summary;
       } catch (error) {
-        settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
+        await settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
         throw error;
       }
     },
     async drainAll() {
-      for (const { shop } of settings.list()) {
+      for (const { shop } of await settings.list()) {
         if (!(await isInstalled(shop))) continue;
-        const worker = workerFor(shop);
+        const worker = await workerFor(shop);
         if (!worker) continue;
         try {
           await worker.engine.drain();
         } catch (error) {
-          settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
+          await settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
         }
       }
     },
     async drainCoalesced(shop, signal) {
-      const worker = workerFor(shop);
+      const worker = await workerFor(shop);
       if (!worker) return undefined;
       try {
         const window = await waitForCoalescedBatch(worker.queue, {
@@ -239,7 +341,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
         });
       } catch (error) {
         if (!signal?.aborted) {
-          settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
+          await settings.recordSync(shop, { at: Date.now(), error: (error as Error).message });
         }
         return undefined;
       }
@@ -251,29 +353,34 @@ export function createRuntime(config: RuntimeConfig): Runtime {
       const stop = new AbortController();
       const coalescedDrain = (shop: string) => runtime.drainCoalesced(shop, stop.signal);
       const drain = setInterval(() => {
-        for (const { shop } of settings.list()) {
-          if (busy.has(shop)) continue;
-          busy.add(shop);
-          void (async () => {
-            if (await isInstalled(shop)) await coalescedDrain(shop);
-          })()
-            .catch(() => {})
-            .finally(() => busy.delete(shop));
-        }
+        void settings
+          .list()
+          .then((shops) => {
+            for (const { shop } of shops) {
+              if (busy.has(shop)) continue;
+              busy.add(shop);
+              void (async () => {
+                if (await isInstalled(shop)) await coalescedDrain(shop);
+              })()
+                .catch(() => {})
+                .finally(() => busy.delete(shop));
+            }
+          })
+          .catch(() => {});
       }, config.drainIntervalMs ?? 2_000);
       stopWorkers = () => stop.abort();
       const reconcile = setInterval(
         () => {
           void (async () => {
-            for (const { shop } of settings.list()) {
+            for (const { shop } of await settings.list()) {
               if (!(await isInstalled(shop))) continue;
-              await workerFor(shop)
-                ?.engine.reconcile()
+              await (await workerFor(shop))?.engine
+                .reconcile()
                 .catch((error: unknown) =>
                   settings.recordSync(shop, { at: Date.now(), error: (error as Error).message }),
                 );
             }
-          })();
+          })().catch(() => {});
         },
         config.reconcileIntervalMs ?? 24 * 3_600_000,
       );
@@ -285,8 +392,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
       for (const timer of timers.splice(0)) clearInterval(timer);
       stopWorkers?.();
       for (const shop of [...workers.keys()]) await closeWorker(shop);
-      store.close();
-      appDb.close();
+      await store.close();
     },
   };
   return runtime;

@@ -10,9 +10,54 @@ const OFFLINE_PREFIX = "offline_";
  * live in `@neuroon/shopify`'s token store, which refreshes them under a per-shop lock. Loading
  * one returns a token valid for at least the bridge's refresh margin (10 minutes, more than the
  * package's own 5), so the package never refreshes it on its own and never races a background
- * worker for the rotating refresh token. Online sessions (if enabled) are kept in SQLite.
+ * worker for the rotating refresh token. Online sessions (if enabled) go to `online`: SQLite
+ * ({@link createSqliteOnlineSessionStorage}) or Shopify's PostgreSQL session storage.
  */
-export function createSessionStorage(db: DatabaseSync, tokens: OfflineTokens): SessionStorage {
+export function createSessionStorage(
+  online: SessionStorage,
+  tokens: OfflineTokens,
+): SessionStorage {
+  const loadOffline = async (shop: string): Promise<Session | undefined> => {
+    try {
+      return await tokens.getSession(shop);
+    } catch (error) {
+      if (error instanceof ShopNotConnectedError) return undefined;
+      throw error;
+    }
+  };
+
+  const storage: SessionStorage = {
+    async storeSession(session) {
+      if (!session.isOnline) {
+        await tokens.adopt(session);
+        return true;
+      }
+      return online.storeSession(session);
+    },
+    async loadSession(id) {
+      if (id.startsWith(OFFLINE_PREFIX)) return loadOffline(id.slice(OFFLINE_PREFIX.length));
+      return online.loadSession(id);
+    },
+    async deleteSession(id) {
+      if (id.startsWith(OFFLINE_PREFIX)) await tokens.remove(id.slice(OFFLINE_PREFIX.length));
+      else await online.deleteSession(id);
+      return true;
+    },
+    async deleteSessions(ids) {
+      for (const id of ids) await storage.deleteSession(id);
+      return true;
+    },
+    async findSessionsByShop(shop) {
+      const stored = (await online.findSessionsByShop(shop)).filter((s) => s.isOnline);
+      const offline = await loadOffline(shop);
+      return offline ? [offline, ...stored] : stored;
+    },
+  };
+  return storage;
+}
+
+/** Online sessions in the app's SQLite database. */
+export function createSqliteOnlineSessionStorage(db: DatabaseSync): SessionStorage {
   db.exec(`CREATE TABLE IF NOT EXISTS shopify_online_sessions (
     id TEXT PRIMARY KEY,
     shop TEXT NOT NULL,
@@ -37,44 +82,25 @@ export function createSessionStorage(db: DatabaseSync, tokens: OfflineTokens): S
         : {}),
     });
   };
-
-  const loadOffline = async (shop: string): Promise<Session | undefined> => {
-    try {
-      return await tokens.getSession(shop);
-    } catch (error) {
-      if (error instanceof ShopNotConnectedError) return undefined;
-      throw error;
-    }
-  };
-
-  const storage: SessionStorage = {
+  return {
     async storeSession(session) {
-      if (!session.isOnline) {
-        await tokens.adopt(session);
-        return true;
-      }
       put.run(session.id, session.shop, JSON.stringify(session.toObject()));
       return true;
     },
     async loadSession(id) {
-      if (id.startsWith(OFFLINE_PREFIX)) return loadOffline(id.slice(OFFLINE_PREFIX.length));
       const row = get.get(id) as { data: string } | undefined;
       return row ? decode(row.data) : undefined;
     },
     async deleteSession(id) {
-      if (id.startsWith(OFFLINE_PREFIX)) await tokens.remove(id.slice(OFFLINE_PREFIX.length));
-      else remove.run(id);
+      remove.run(id);
       return true;
     },
     async deleteSessions(ids) {
-      for (const id of ids) await storage.deleteSession(id);
+      for (const id of ids) remove.run(id);
       return true;
     },
     async findSessionsByShop(shop) {
-      const online = (byShop.all(shop) as { data: string }[]).map((row) => decode(row.data));
-      const offline = await loadOffline(shop);
-      return offline ? [offline, ...online] : online;
+      return (byShop.all(shop) as { data: string }[]).map((row) => decode(row.data));
     },
   };
-  return storage;
 }

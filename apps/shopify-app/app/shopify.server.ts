@@ -20,7 +20,7 @@ function createShopifyApp() {
       afterAuth: async ({ session }) => {
         // Installed or re-authorized: import the catalog when the shop is already connected to
         // Neuroon (a reinstall); new shops import once the merchant saves their credentials.
-        if (runtime.settings.get(session.shop))
+        if (await runtime.settings.get(session.shop))
           void runtime.importCatalog(session.shop).catch(() => undefined);
       },
     },

@@ -116,7 +116,9 @@ describe("the Shopify app never shows the Shop API Key", () => {
       neuroonApiKey: NEUROON_KEY,
     });
     expect(JSON.parse(connected.text)).toMatchObject({ ok: true });
-    await eventually(() => expect(runtime.settings.get(SHOP)?.lastFullSyncAt).toBeDefined());
+    await eventually(async () =>
+      expect((await runtime.settings.get(SHOP))?.lastFullSyncAt).toBeDefined(),
+    );
   });
 
   it("the widget-token answer of the app proxy carries a token, not the key", async () => {
@@ -140,7 +142,7 @@ describe("the Shopify app never shows the Shop API Key", () => {
     );
     expect(error?.message).toMatch(/401/);
     seen.push(String(error), error?.stack ?? "", JSON.stringify(error));
-    expect(runtime.settings.get(SHOP)?.lastError).toBeTruthy();
+    expect((await runtime.settings.get(SHOP))?.lastError).toBeTruthy();
     const settingsPage = await adminRequest(page.url);
     expect(settingsPage.status).toBe(200);
     expect(JSON.parse(settingsPage.text)).toMatchObject({ connected: true });

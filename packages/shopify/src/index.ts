@@ -78,6 +78,12 @@ export {
   type OfflineTokensOptions,
   type StoredOfflineToken,
 } from "./offline-tokens.js";
+export {
+  openPostgresShopifyStore,
+  type PostgresShopifyStore,
+  type PostgresShopifyStoreOptions,
+  withPostgresSchemaLock,
+} from "./postgres-store.js";
 export { type BrandMetafield, bulkProductsQuery, type ProductSelectionOptions } from "./queries.js";
 export {
   APP_PROXY_TOLERANCE_SEC,

@@ -19,7 +19,7 @@ function storefrontOrigin(value: string): string | undefined {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await getShopifyApp().authenticate.admin(request);
-  const settings = getRuntime().settings.get(session.shop);
+  const settings = await getRuntime().settings.get(session.shop);
   return {
     shop: session.shop,
     connected: settings !== undefined,
@@ -41,13 +41,13 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
   if (intent === "resync") {
-    if (!runtime.settings.get(session.shop))
+    if (!(await runtime.settings.get(session.shop)))
       return { ok: false, error: "Connect the shop to Neuroon first." };
     void runtime.importCatalog(session.shop).catch(() => undefined);
     return { ok: true, message: "Full import started." };
   }
   if (intent === "verify") {
-    const settings = runtime.settings.get(session.shop);
+    const settings = await runtime.settings.get(session.shop);
     if (!settings) return { ok: false, error: "Connect the shop to Neuroon first." };
     const domain = storefrontOrigin(String(form.get("domain") ?? "").trim());
     if (!domain)
@@ -86,7 +86,7 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
   } catch (error) {
     return { ok: false, error: `Neuroon refused these credentials: ${(error as Error).message}` };
   }
-  runtime.settings.save({ shop: session.shop, neuroonShopId, neuroonApiKey });
+  await runtime.settings.save({ shop: session.shop, neuroonShopId, neuroonApiKey });
   void runtime.importCatalog(session.shop).catch(() => undefined);
   return { ok: true, message: "Connected. The catalog import has started." };
 }

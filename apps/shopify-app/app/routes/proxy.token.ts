@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       status: 401,
       headers: NO_STORE,
     });
-  const settings = runtime.settings.get(verified.shop);
+  const settings = await runtime.settings.get(verified.shop);
   if (!settings)
     return new Response(JSON.stringify({ error: "not_connected" }), {
       status: 404,
