@@ -96,18 +96,23 @@ export function describeRejected(entry: RejectedLine): string {
   return `  ${where}${id}${entry.reason}${by}`;
 }
 
+/** One line for an engine summary: what was sent, kept, deleted, refused and how long it took. */
+export function describeSummary(summary: SyncSummary): string {
+  return (
+    `${formatCount(summary.sent)} sent (${formatCount(summary.created)} new, ${formatCount(summary.updated)} updated), ` +
+    `${formatCount(summary.unchanged)} unchanged, ${formatCount(summary.deleted)} deleted, ${formatCount(summary.rejected)} rejected, ` +
+    `${formatCount(summary.conflicts)} in conflict, ${formatCount(summary.failed)} failed; ` +
+    `${plural(summary.requests, "request")} in ${(summary.elapsedMs / 1000).toFixed(1)} s`
+  );
+}
+
 /** Human lines for the engine's summary, shared by `sync`, `reconcile` and `queue retry`. */
 export function describeRun(
   summary: SyncSummary,
   report: EngineReport,
   queue: QueueStats,
 ): string[] {
-  const lines = [
-    `Neuroon: ${formatCount(summary.sent)} sent (${formatCount(summary.created)} new, ${formatCount(summary.updated)} updated), ` +
-      `${formatCount(summary.unchanged)} unchanged, ${formatCount(summary.deleted)} deleted, ${formatCount(summary.rejected)} rejected, ` +
-      `${formatCount(summary.conflicts)} in conflict, ${formatCount(summary.failed)} failed; ` +
-      `${plural(summary.requests, "request")} in ${(summary.elapsedMs / 1000).toFixed(1)} s.`,
-  ];
+  const lines = [`Neuroon: ${describeSummary(summary)}.`];
   const serverRejects = report.rejected.filter((entry) => entry.by !== "feed");
   if (serverRejects.length > 0) {
     lines.push("Rejected:");
@@ -155,8 +160,8 @@ export function describeRun(
  */
 export function exitCodeOfRun(
   summary: SyncSummary,
-  report: EngineReport,
-  feedRejects: number,
+  report?: Pick<EngineReport, "failures">,
+  feedRejects = 0,
 ): ExitCodeValue {
   // Unchanged products needed no request: a run that sent nothing and failed delivered nothing.
   if (summary.failed > 0 && summary.sent + summary.deleted + summary.conversions === 0) {
@@ -167,6 +172,6 @@ export function exitCodeOfRun(
     summary.rejected > 0 ||
     summary.conflicts > 0 ||
     feedRejects > 0 ||
-    report.failures.length > 0;
+    (report?.failures.length ?? 0) > 0;
   return hasProblems ? ExitCode.PARTIAL : ExitCode.OK;
 }

@@ -1,4 +1,4 @@
-import type { SyncEvent, SyncSummary } from "@neuroon/core";
+import type { SyncEvent } from "@neuroon/core";
 import {
   BridgeConfigError,
   type BridgeLogger,
@@ -17,6 +17,7 @@ import { UsageError } from "../cli/errors.js";
 import { ExitCode, type ExitCodeValue } from "../cli/exit-codes.js";
 import type { OutputStream } from "../cli/output.js";
 import { registerSecret, registerSecretsIn } from "../cli/redact.js";
+import { describeSummary, exitCodeOfRun } from "../cli/sync-report.js";
 
 /** The options of the `woocommerce` commands besides the shared ones. */
 interface WooFlags {
@@ -190,19 +191,6 @@ async function withBridge<T>(
   }
 }
 
-function summaryLines(summary: SyncSummary): string {
-  return (
-    `${summary.sent} sent (${summary.created} new, ${summary.updated} updated), ` +
-    `${summary.unchanged} unchanged, ${summary.deleted} deleted, ${summary.rejected} rejected, ` +
-    `${summary.failed} failed in ${(summary.elapsedMs / 1000).toFixed(1)} s`
-  );
-}
-
-function exitCodeOf(summary: SyncSummary): ExitCodeValue {
-  if (summary.failed > 0 && summary.sent === 0 && summary.deleted === 0) return ExitCode.FAILED;
-  return summary.failed > 0 || summary.rejected > 0 ? ExitCode.PARTIAL : ExitCode.OK;
-}
-
 async function runSetup(context: CommandContext, flags: WooFlags): Promise<ExitCodeValue> {
   const result = await withBridge(context, flags, "setup", {}, (bridge) => bridge.setup());
   context.output.result({ ok: true, ...result }, () => [
@@ -239,9 +227,9 @@ async function runSync(context: CommandContext, flags: WooFlags): Promise<ExitCo
       }
     },
   );
-  const exitCode = exitCodeOf(summary);
+  const exitCode = exitCodeOfRun(summary);
   context.output.result({ ok: exitCode === ExitCode.OK, exitCode, summary }, () => [
-    `Full sync: ${summaryLines(summary)}.`,
+    `Full sync: ${describeSummary(summary)}.`,
   ]);
   return exitCode;
 }
@@ -267,12 +255,12 @@ async function runReconcile(context: CommandContext, flags: WooFlags): Promise<E
       }
     },
   );
-  const exitCode = exitCodeOf(summary);
+  const exitCode = exitCodeOfRun(summary);
   context.output.result({ ok: exitCode === ExitCode.OK, exitCode, deleted, summary }, () => [
     deleted.length === 0
       ? "Nothing to delete: Neuroon holds no product the store lacks."
       : `Deleted ${deleted.length} products the store no longer has: ${deleted.slice(0, 20).join(", ")}${deleted.length > 20 ? ", …" : ""}`,
-    `Reconcile: ${summaryLines(summary)}.`,
+    `Reconcile: ${describeSummary(summary)}.`,
   ]);
   return exitCode;
 }
