@@ -43,6 +43,7 @@ export type {
   WooOrderLineItem,
   WooProduct,
   WooProductAttribute,
+  WooSellable,
   WooTaxRate,
   WooTerm,
   WooTermRef,

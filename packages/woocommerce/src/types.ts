@@ -36,8 +36,27 @@ export interface WooProductAttribute {
   options?: string[];
 }
 
+/** Price, tax and stock fields that products and variations share, with the same meaning. */
+export interface WooSellable {
+  sku?: string;
+  global_unique_id?: string;
+  price?: string;
+  regular_price?: string;
+  sale_price?: string;
+  date_on_sale_from_gmt?: string | null;
+  date_on_sale_to_gmt?: string | null;
+  on_sale?: boolean;
+  tax_status?: string;
+  /** A variation's is resolved in the view context; `parent` in the edit context. */
+  tax_class?: string;
+  manage_stock?: boolean | "parent";
+  stock_quantity?: number | null;
+  /** `instock|outofstock|onbackorder`. */
+  stock_status?: string;
+}
+
 /** `GET /wc/v3/products/{id}`. */
-export interface WooProduct {
+export interface WooProduct extends WooSellable {
   id: number;
   name: string;
   slug?: string;
@@ -50,20 +69,6 @@ export interface WooProduct {
   catalog_visibility?: string;
   description?: string;
   short_description?: string;
-  sku?: string;
-  global_unique_id?: string;
-  price?: string;
-  regular_price?: string;
-  sale_price?: string;
-  date_on_sale_from_gmt?: string | null;
-  date_on_sale_to_gmt?: string | null;
-  on_sale?: boolean;
-  tax_status?: string;
-  tax_class?: string;
-  manage_stock?: boolean | "parent";
-  stock_quantity?: number | null;
-  /** `instock|outofstock|onbackorder`. */
-  stock_status?: string;
   categories?: WooTermRef[];
   tags?: WooTermRef[];
   /** Core Brands (WooCommerce ≥ 9.6 for every store). */
@@ -81,7 +86,7 @@ export interface WooProduct {
 }
 
 /** `GET /wc/v3/products/{id}/variations`. */
-export interface WooVariation {
+export interface WooVariation extends WooSellable {
   id: number;
   /** Present on `/variations` (WooCommerce ≥ 10.3) and on `/products/{variationId}`. */
   parent_id?: number;
@@ -89,20 +94,6 @@ export interface WooVariation {
   status?: string;
   description?: string;
   permalink?: string;
-  sku?: string;
-  global_unique_id?: string;
-  price?: string;
-  regular_price?: string;
-  sale_price?: string;
-  date_on_sale_from_gmt?: string | null;
-  date_on_sale_to_gmt?: string | null;
-  on_sale?: boolean;
-  tax_status?: string;
-  /** Resolved in the view context; `parent` in the edit context. */
-  tax_class?: string;
-  manage_stock?: boolean | "parent";
-  stock_quantity?: number | null;
-  stock_status?: string;
   image?: WooImage | null;
   attributes?: { id?: number; name: string; option: string }[];
   menu_order?: number;
