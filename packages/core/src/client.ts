@@ -13,6 +13,7 @@ import { ProductsResource } from "./resources/products.js";
 import { ShopResource } from "./resources/shop.js";
 import { VerificationResource } from "./resources/verification.js";
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER_MS } from "./retry.js";
+import { ServerClock } from "./server-clock.js";
 import { createUndiciTransport, type Dispatcher } from "./transport.js";
 import { VERSION } from "./version.js";
 
@@ -77,6 +78,8 @@ export class NeuroonClient {
   readonly verification: VerificationResource;
   /** Server-side conversion tracking. */
   readonly conversions: ConversionsResource;
+  /** How far Neuroon's clock may be behind this process's, read from responses' `Date` headers. */
+  readonly serverClock: ServerClock;
 
   constructor(options: NeuroonClientOptions = {}) {
     const env = process.env;
@@ -104,6 +107,7 @@ export class NeuroonClient {
     }
     const sleep = options.sleep ?? defaultSleep;
     const now = options.now ?? Date.now;
+    this.serverClock = new ServerClock(now);
     let limiter: RateLimiter;
     try {
       limiter = new RateLimiter(options.rateLimits, { now, sleep });
@@ -119,6 +123,7 @@ export class NeuroonClient {
       maxRetryAfterMs,
       transport: createUndiciTransport(options.dispatcher),
       limiter,
+      serverClock: this.serverClock,
       sleep,
       random: options.random ?? Math.random,
       now,

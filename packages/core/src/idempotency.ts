@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
+import { stableStringify } from "./sync/stable-hash.js";
 import type { NeuroonProduct, SyncType } from "./types.js";
 
 /** Prefix of every key this package generates, so they are recognisable in server logs. */
@@ -21,22 +22,7 @@ export function defaultSyncIdempotencyKey(
   products: readonly NeuroonProduct[],
 ): string {
   const externalIds = products.map((product) => product.externalId).sort();
-  const payloadDigest = createHash("sha256").update(canonicalJson(products)).digest("hex");
+  const payloadDigest = hash("sha256", stableStringify(products), "hex");
   const material = JSON.stringify([shopId, syncType, externalIds, payloadDigest]);
-  return `${IDEMPOTENCY_KEY_PREFIX}${createHash("sha256").update(material).digest("hex")}`;
-}
-
-/**
- * JSON with object keys sorted and `undefined` members dropped, so the digest depends on the
- * data and not on the order a mapper happened to assign properties in. Array order is kept: it
- * is what goes on the wire (parents before variants).
- */
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const members = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`);
-  return `{${members.join(",")}}`;
+  return `${IDEMPOTENCY_KEY_PREFIX}${hash("sha256", material, "hex")}`;
 }

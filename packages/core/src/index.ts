@@ -85,6 +85,7 @@ export type {
   QueueStats,
 } from "./queue/types.js";
 export {
+  ARRIVAL_GUARD_MS,
   DEFAULT_RATE_LIMITS,
   type RateLimitBucket,
   type RateLimitRule,
@@ -116,6 +117,7 @@ export {
   INITIAL_RETRY_DELAY_MS,
   MAX_RETRY_DELAY_MS,
 } from "./retry.js";
+export type { ServerClock } from "./server-clock.js";
 export { MemorySyncStateStore } from "./state/memory-state-store.js";
 export {
   openSqliteStateStore,

@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RATE_LIMITS, RateLimiter, SlidingWindowLimiter } from "./rate-limit.js";
+import {
+  ARRIVAL_GUARD_MS,
+  DEFAULT_RATE_LIMITS,
+  RateLimiter,
+  SlidingWindowLimiter,
+} from "./rate-limit.js";
 
 /** Virtual time: sleeping advances the clock at once. */
 function virtualClock() {
@@ -83,6 +88,33 @@ describe("SlidingWindowLimiter", () => {
     expect(clock.nowMs).toBe(61_000);
   });
 
+  it("does not wait a window from now when its own sends explain the server's count", async () => {
+    const clock = virtualClock();
+    const limiter = new SlidingWindowLimiter({ limit: 100, windowMs: 60_000 }, clock);
+    let last = await limiter.acquire();
+    for (let i = 1; i < 100; i += 1) {
+      clock.nowMs += 20;
+      last = await limiter.acquire();
+    }
+    // The 100th send's answer says the budget is spent; those are our 100 sends.
+    clock.nowMs += 5;
+    limiter.observe(last, 100, 0);
+    // The 101st goes when the first leaves the window, not 60 s after this answer.
+    await limiter.acquire();
+    expect(clock.nowMs).toBe(60_000);
+  });
+
+  it("waits a window when the server counted more sends than this process made", async () => {
+    const clock = virtualClock();
+    const limiter = new SlidingWindowLimiter({ limit: 100, windowMs: 60_000 }, clock);
+    for (let i = 0; i < 49; i += 1) await limiter.acquire();
+    const fiftieth = await limiter.acquire();
+    clock.nowMs = 2_000;
+    // Another process on the same key spent the other 50.
+    limiter.observe(fiftieth, 100, 0);
+    expect(limiter.waitMs()).toBe(60_000);
+  });
+
   it("subtracts sends started after the observed one from the server's remaining", async () => {
     const clock = virtualClock();
     const limiter = new SlidingWindowLimiter({ limit: 100, windowMs: 60_000 }, clock);
@@ -157,9 +189,9 @@ describe("RateLimiter", () => {
     const ticket = await limiter.acquire("sync");
     limiter.observe("sync", ticket, { "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0" });
     await limiter.acquire("verifyAction");
-    expect(clock.nowMs).toBe(300_000);
+    expect(clock.nowMs).toBe(300_000 + ARRIVAL_GUARD_MS);
     await limiter.acquire("shopInfo");
-    expect(clock.nowMs).toBe(300_000);
+    expect(clock.nowMs).toBe(300_000 + ARRIVAL_GUARD_MS);
   });
 
   it("does nothing when disabled", async () => {

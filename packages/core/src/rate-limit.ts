@@ -40,6 +40,14 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitBucket, Readonly<Rate
     other: Object.freeze({ limit: 100, windowMs: ONE_MINUTE_MS }),
   });
 
+/**
+ * Extra wait before a send takes the slot of one that left the window. A server counts a request
+ * when it arrives, and two requests' trips can differ by this much: without it, the first send of
+ * a new window could arrive just before the server's window ends and be refused for a whole
+ * window (`Retry-After` is the window length).
+ */
+export const ARRIVAL_GUARD_MS = 250;
+
 /** Sleeps `ms`, rejecting early when `signal` aborts. */
 export type SleepFunction = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -52,6 +60,8 @@ export interface LimiterTiming {
 /** Identifies one send so a later response can be matched to it. */
 export interface RateLimitTicket {
   readonly sequence: number;
+  /** When the send was granted, on the limiter's clock. */
+  readonly startedAt: number;
 }
 
 interface Waiter {
@@ -64,6 +74,7 @@ interface Waiter {
 export class SlidingWindowLimiter {
   readonly #windowMs: number;
   readonly #timing: LimiterTiming;
+  readonly #guardMs: number;
   #limit: number;
   /** Start times of recent sends, ascending. */
   #log: number[] = [];
@@ -75,7 +86,8 @@ export class SlidingWindowLimiter {
   #serverRemaining: number | undefined;
   #serverBudgetUntil = 0;
 
-  constructor(rule: RateLimitRule, timing: LimiterTiming) {
+  /** `guardMs`: see {@link ARRIVAL_GUARD_MS}. */
+  constructor(rule: RateLimitRule, timing: LimiterTiming, guardMs = 0) {
     if (!Number.isInteger(rule.limit) || rule.limit < 1) {
       throw new RangeError(`Rate limit must be a positive integer, received ${rule.limit}.`);
     }
@@ -85,6 +97,7 @@ export class SlidingWindowLimiter {
     this.#limit = rule.limit;
     this.#windowMs = rule.windowMs;
     this.#timing = timing;
+    this.#guardMs = guardMs;
   }
 
   /** Requests waiting for a slot. */
@@ -115,8 +128,13 @@ export class SlidingWindowLimiter {
   /**
    * Feeds back the rate-limit headers of the response to `ticket`. `remaining` counted the
    * sends the server had seen when it answered; sends started after this one are subtracted.
-   * `retryAfterMs` (a 429's `Retry-After`) says when the server's window resets; without it the
-   * reset is assumed at most one window away.
+   * `retryAfterMs` (a 429's `Retry-After`) says when the server's window resets.
+   *
+   * Without `Retry-After` the server does not say when its window started (there is no reset
+   * header, contract §4). When our own sends explain its count, the sliding log already keeps
+   * us inside any window the server can count in, and waiting a whole window from now would
+   * only stall the next window's sends. Only a count above ours (another process on the same
+   * key) means the reset may be up to one window away, and we wait for that.
    */
   observe(
     ticket: RateLimitTicket,
@@ -130,11 +148,22 @@ export class SlidingWindowLimiter {
     // A Retry-After without a count means nothing more is accepted until then.
     const reported = remaining ?? (retryAfterMs === undefined ? undefined : 0);
     if (reported === undefined || !Number.isFinite(reported)) return;
+    if (retryAfterMs === undefined && reported >= this.#limit - this.#ownSendsUpTo(ticket)) return;
     const startedSince = this.#sequence - ticket.sequence;
     this.#serverRemaining = Math.max(0, Math.floor(reported) - startedSince);
     this.#serverBudgetUntil = this.#timing.now() + (retryAfterMs ?? this.#windowMs);
     // A sleeping pump re-reads the budget, which may now be larger or smaller.
     this.#pumpSleep?.abort();
+  }
+
+  /** Our sends in the window that ends with `ticket`'s, itself included. */
+  #ownSendsUpTo(ticket: RateLimitTicket): number {
+    let count = 0;
+    for (const startedAt of this.#log) {
+      if (startedAt > ticket.startedAt - this.#windowMs && startedAt <= ticket.startedAt)
+        count += 1;
+    }
+    return count;
   }
 
   /** Milliseconds until the next send is allowed; 0 when it may go now. */
@@ -144,7 +173,7 @@ export class SlidingWindowLimiter {
     let wait = 0;
     if (this.#log.length >= this.#limit) {
       const blocking = this.#log[this.#log.length - this.#limit] ?? now;
-      wait = blocking + this.#windowMs - now;
+      wait = blocking + this.#windowMs + this.#guardMs - now;
     }
     if (this.#serverRemaining !== undefined) {
       if (now >= this.#serverBudgetUntil) this.#serverRemaining = undefined;
@@ -171,10 +200,11 @@ export class SlidingWindowLimiter {
         const waiter = this.#queue.shift();
         if (!waiter) break;
         waiter.signal?.removeEventListener("abort", waiter.onAbort);
-        this.#log.push(this.#timing.now());
+        const startedAt = this.#timing.now();
+        this.#log.push(startedAt);
         this.#sequence += 1;
         if (this.#serverRemaining !== undefined) this.#serverRemaining -= 1;
-        waiter.resolve({ sequence: this.#sequence });
+        waiter.resolve({ sequence: this.#sequence, startedAt });
       }
     } finally {
       this.#pumping = false;
@@ -203,7 +233,7 @@ export class RateLimiter {
     }
     for (const bucket of Object.keys(DEFAULT_RATE_LIMITS) as RateLimitBucket[]) {
       const rule = options?.[bucket] ?? DEFAULT_RATE_LIMITS[bucket];
-      this.#buckets.set(bucket, new SlidingWindowLimiter(rule, timing));
+      this.#buckets.set(bucket, new SlidingWindowLimiter(rule, timing, ARRIVAL_GUARD_MS));
     }
   }
 

@@ -10,6 +10,7 @@ import {
 import { randomIdempotencyKey } from "./idempotency.js";
 import type { RateLimitBucket, RateLimiter, SleepFunction } from "./rate-limit.js";
 import { type AttemptFailure, decideRetry } from "./retry.js";
+import type { ServerClock } from "./server-clock.js";
 import type { HttpMethod, Transport, TransportResponse } from "./transport.js";
 
 /**
@@ -73,6 +74,7 @@ export interface RequestSenderConfig {
   maxRetryAfterMs: number;
   transport: Transport;
   limiter: RateLimiter;
+  serverClock: ServerClock;
   sleep: SleepFunction;
   random: () => number;
   now: () => number;
@@ -197,6 +199,7 @@ export class RequestSender {
     }
 
     config.limiter.observe(request.bucket, ticket, response.headers);
+    config.serverClock.observe(response.headers.date);
     callHook(() =>
       config.hooks.onResponse?.({
         attempt: attempt.attempt,

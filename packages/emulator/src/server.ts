@@ -353,6 +353,8 @@ class Emulator {
   private write(res: ServerResponse, response: ApiResponse): void {
     const headers: Record<string, string> = {
       "x-request-id": `req_${randomBytes(8).toString("hex")}`,
+      // The emulator's clock, not the host's: clients read Neuroon's time from this header.
+      date: new Date(this.now()).toUTCString(),
       ...response.headers,
     };
     if (response.status === 204 || response.body === undefined) {

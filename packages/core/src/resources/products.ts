@@ -84,7 +84,14 @@ export class ProductsResource {
         path: `${this.#basePath}/sync`,
         body: { syncType: request.syncType, products },
         bucket: "sync",
-        defaultIdempotencyKey: defaultSyncIdempotencyKey(this.#shopId, request.syncType, products),
+        // Hashing 500 products is not free: only when the caller brings no key of its own.
+        ...(options.idempotencyKey === undefined && {
+          defaultIdempotencyKey: defaultSyncIdempotencyKey(
+            this.#shopId,
+            request.syncType,
+            products,
+          ),
+        }),
       },
       options,
     );

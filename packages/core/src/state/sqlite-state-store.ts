@@ -74,6 +74,9 @@ export class SqliteSyncStateStore implements SyncStateStore {
   readonly #delete: StatementSync;
   readonly #page: StatementSync;
   readonly #variants: StatementSync;
+  readonly #getMeta: StatementSync;
+  readonly #setMeta: StatementSync;
+  readonly #deleteMeta: StatementSync;
   #closed = false;
 
   /** Opens (creating if needed) the state tables in the database at `options.path`. */
@@ -99,6 +102,15 @@ export class SqliteSyncStateStore implements SyncStateStore {
       this.#variants = this.#db.prepare(`
         SELECT external_id FROM neuroon_sync_state
         WHERE shop_id = ? AND parent_external_id IN (SELECT value FROM json_each(?))`);
+      this.#getMeta = this.#db.prepare(
+        "SELECT value FROM neuroon_sync_meta WHERE shop_id = ? AND key = ?",
+      );
+      this.#setMeta = this.#db.prepare(
+        "INSERT OR REPLACE INTO neuroon_sync_meta (shop_id, key, value) VALUES (?, ?, ?)",
+      );
+      this.#deleteMeta = this.#db.prepare(
+        "DELETE FROM neuroon_sync_meta WHERE shop_id = ? AND key = ?",
+      );
     } catch (error) {
       this.#db.close();
       throw error;
@@ -182,22 +194,13 @@ export class SqliteSyncStateStore implements SyncStateStore {
   }
 
   async getMeta<T = unknown>(key: string): Promise<T | undefined> {
-    const row = this.#db
-      .prepare("SELECT value FROM neuroon_sync_meta WHERE shop_id = ? AND key = ?")
-      .get(this.shopId, key) as { value: string } | undefined;
+    const row = this.#getMeta.get(this.shopId, key) as { value: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.value) as T);
   }
 
   async setMeta(key: string, value: unknown): Promise<void> {
-    if (value === undefined) {
-      this.#db
-        .prepare("DELETE FROM neuroon_sync_meta WHERE shop_id = ? AND key = ?")
-        .run(this.shopId, key);
-      return;
-    }
-    this.#db
-      .prepare("INSERT OR REPLACE INTO neuroon_sync_meta (shop_id, key, value) VALUES (?, ?, ?)")
-      .run(this.shopId, key, JSON.stringify(value));
+    if (value === undefined) this.#deleteMeta.run(this.shopId, key);
+    else this.#setMeta.run(this.shopId, key, JSON.stringify(value));
   }
 
   async close(): Promise<void> {

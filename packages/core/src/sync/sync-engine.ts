@@ -40,7 +40,13 @@ const DEFAULT_MAX_ATTEMPTS = 8;
 const DEFAULT_BASE_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 300_000;
 const DEFAULT_LEASE_MS = 300_000;
+/** Drift-scan overlap when Neuroon's clock is unknown (no `Date` header seen yet). */
 const DEFAULT_CLOCK_SKEW_MS = 60_000;
+/**
+ * Added to the measured clock lag: Neuroon indexes eventually, 2–5 s after the 200 (contract
+ * §2.1), so an edit stamped just before a scan may only be listed by the next one.
+ */
+const DRIFT_VISIBILITY_MARGIN_MS = 10_000;
 const DEFAULT_DELETE_CONCURRENCY = 4;
 const DEFAULT_IDLE_MS = 1_000;
 // products.list() pages hold at most 100 (the client's MAX_LIST_PAGE_SIZE); cursor pages are
@@ -126,7 +132,8 @@ export class SyncEngine {
   readonly #shopId: string;
   readonly #batchSize: number;
   readonly #driftPolicy: DriftPolicy;
-  readonly #clockSkewMs: number;
+  /** The configured overlap; when unset, it is measured (see {@link #driftOverlapMs}). */
+  readonly #clockSkewMs: number | undefined;
   readonly #maxDeleteRatio: number;
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
@@ -155,7 +162,7 @@ export class SyncEngine {
     this.#batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     assertBatchSize(this.#batchSize);
     this.#driftPolicy = options.drift?.policy ?? "keep-remote";
-    this.#clockSkewMs = options.drift?.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
+    this.#clockSkewMs = options.drift?.clockSkewMs;
     this.#maxDeleteRatio = options.reconcile?.maxDeleteRatio ?? DEFAULT_MAX_DELETE_RATIO;
     if (!(this.#maxDeleteRatio >= 0 && this.#maxDeleteRatio <= 1)) {
       throw new RangeError(
@@ -629,11 +636,9 @@ export class SyncEngine {
     }
     if (lowest === undefined) return pending;
     const ledger = await this.#loadLedger(run);
-    if (
-      !run.driftScanned ||
-      (ledger !== undefined && lowest - this.#clockSkewMs < ledger.scannedFrom)
-    ) {
-      await this.#scanDrift(lowest - this.#clockSkewMs, run, signal);
+    const overlapMs = this.#driftOverlapMs();
+    if (!run.driftScanned || (ledger !== undefined && lowest - overlapMs < ledger.scannedFrom)) {
+      await this.#scanDrift(lowest - overlapMs, run, signal);
     }
     const drifted = run.ledger?.drifted ?? {};
     const keep: Pending[] = [];
@@ -691,7 +696,7 @@ export class SyncEngine {
       from = lowestNeeded;
       scannedFrom = lowestNeeded;
     } else {
-      from = ledger.scannedUntil - this.#clockSkewMs;
+      from = ledger.scannedUntil - this.#driftOverlapMs();
       scannedFrom = ledger.scannedFrom;
     }
     if (run.crashedInFlight === undefined) {
@@ -733,6 +738,17 @@ export class SyncEngine {
     run.driftScanned = true;
   }
 
+  /**
+   * How far before a watermark of ours a drift scan starts, so that an edit Neuroon stamped with
+   * its own clock is not missed: `drift.clockSkewMs` when configured; else the lag the client
+   * measured from Neuroon's `Date` headers plus a visibility margin; else 60 s.
+   */
+  #driftOverlapMs(): number {
+    if (this.#clockSkewMs !== undefined) return this.#clockSkewMs;
+    const behindMs = this.#client.serverClock?.behindByMs();
+    return behindMs === undefined ? DEFAULT_CLOCK_SKEW_MS : behindMs + DRIFT_VISIBILITY_MARGIN_MS;
+  }
+
   async #loadLedger(run: Run): Promise<DriftLedger | undefined> {
     if (!run.ledgerLoaded) {
       run.ledger = await this.#state.getDriftLedger();
@@ -747,7 +763,7 @@ export class SyncEngine {
     if (ledger === undefined) {
       // Everything this run writes is covered by scans from its start on; older records are
       // older than scannedFrom and widen the first scan that involves them.
-      const start = run.startedAt - this.#clockSkewMs;
+      const start = run.startedAt - this.#driftOverlapMs();
       run.ledger = { scannedFrom: start, scannedUntil: start, drifted: {} };
       run.ledgerDirty = true;
       return;

@@ -68,6 +68,8 @@ export interface SyncApi {
   conversions: {
     track(request: TrackConversionRequest, options?: SyncCallOptions): Promise<unknown>;
   };
+  /** Neuroon's clock as seen by the client; without it the drift scan assumes a minute of skew. */
+  serverClock?: { behindByMs(): number | undefined };
 }
 
 /** `prepareBatch()`'s result: products ready to send and the ones refused locally, with why. */
@@ -94,7 +96,11 @@ export interface SyncEngineOptions {
   drift?: {
     /** `keep-remote` (default) skips and reports a product edited in Neuroon; `overwrite` sends it anyway. */
     policy?: DriftPolicy;
-    /** How far before the last sync time to list remote changes, for clock skew. Default 60 000. */
+    /**
+     * How far before the previous scan (or the last sync) a drift scan lists remote changes, to
+     * cover the difference between Neuroon's clock and ours. Default: measured from Neuroon's
+     * `Date` headers (the lag plus 10 s), or 60 000 before any response has one.
+     */
     clockSkewMs?: number;
   };
   reconcile?: {

@@ -1,6 +1,7 @@
 import type { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NeuroonClientOptions } from "../../src/index.js";
+import { ARRIVAL_GUARD_MS } from "../../src/rate-limit.js";
 import { createMockAgent, createTestClient, ORIGIN, SHOP_PATH } from "./helpers.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -47,7 +48,8 @@ describe("client-side pacing", () => {
       .times(3);
     const client = pacedClient({ verifyAction: { limit: 2, windowMs: 300_000 } });
     await Promise.all([1, 2, 3].map(() => client.verification.verify("https://s.example")));
-    expect(sentAt).toEqual([0, 0, 300_000]);
+    // The third waits for the first to leave the window, plus the arrival guard.
+    expect(sentAt).toEqual([0, 0, 300_000 + ARRIVAL_GUARD_MS]);
   });
 
   it("defaults to the documented 5 per 5 minutes for verify", async () => {
@@ -58,7 +60,7 @@ describe("client-side pacing", () => {
       .times(6);
     const client = pacedClient();
     for (let i = 0; i < 6; i += 1) await client.verification.verify("https://s.example");
-    expect(clock.nowMs).toBe(300_000);
+    expect(clock.nowMs).toBe(300_000 + ARRIVAL_GUARD_MS);
   });
 
   it("waits a window after the server reports X-RateLimit-Remaining 0, so no 429 follows", async () => {

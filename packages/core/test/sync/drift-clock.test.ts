@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, test } from "vitest";
+import { openSqliteQueue, type SqliteChangeQueue } from "../../src/queue/sqlite-queue.js";
+import { MemorySyncStateStore } from "../../src/state/memory-state-store.js";
+import { SyncEngine } from "../../src/sync/sync-engine.js";
+import type { SyncEngineOptions, SyncEvent } from "../../src/sync/types.js";
+import { clientFor, type Emulator, SHOP_ID, startTestEmulator } from "./emulator-harness.js";
+import { FakeStore, makeProduct } from "./fake-store.js";
+
+// The drift scan asks Neuroon for products changed after an instant of the engine's clock, and
+// Neuroon compares it with timestamps of its own clock. The client reads Neuroon's clock from the
+// `Date` header of its responses; the scan overlaps the previous one by that lag plus a margin.
+
+const MINUTE_MS = 60_000;
+
+interface World {
+  emulator: Emulator;
+  queue: SqliteChangeQueue;
+  store: FakeStore;
+  events: SyncEvent[];
+  /** The engine's and client's clock (ours); Neuroon's is `offsetMs` away from it. */
+  clock: { now: number };
+  engine(options?: Partial<SyncEngineOptions>): SyncEngine;
+  /** Another integration (or the dashboard) writing to Neuroon. */
+  editElsewhere(externalId: string, price: number): Promise<void>;
+  /** The list requests of the drift scan since the last call. */
+  takeScanPages(): number;
+}
+
+let world: World | undefined;
+
+afterEach(async () => {
+  await world?.queue.close();
+  await world?.emulator.close();
+  world = undefined;
+});
+
+/** `offsetMs`: how far Neuroon's clock is ahead of ours (negative: behind). */
+async function createWorld(offsetMs: number): Promise<World> {
+  const clock = { now: Date.parse("2026-11-23T12:00:00Z") };
+  const emulator = await startTestEmulator({ now: () => clock.now + offsetMs });
+  const client = clientFor(emulator, { now: () => clock.now });
+  const queue = openSqliteQueue({ path: ":memory:", now: () => clock.now });
+  const state = new MemorySyncStateStore({ shopId: SHOP_ID });
+  const store = new FakeStore({ pageSize: 200 });
+  const events: SyncEvent[] = [];
+  let logMark = 0;
+  world = {
+    emulator,
+    queue,
+    store,
+    events,
+    clock,
+    engine: (options = {}) =>
+      new SyncEngine({
+        client,
+        queue,
+        state,
+        source: store,
+        now: () => clock.now,
+        onEvent: (event) => events.push(event),
+        ...options,
+      }),
+    editElsewhere: async (externalId, price) => {
+      await clientFor(emulator).products.sync({
+        syncType: "INCREMENTAL",
+        products: [{ ...makeProduct(externalId), price }],
+      });
+    },
+    takeScanPages: () => {
+      const scans = emulator.requests
+        .slice(logMark)
+        .filter((request) => request.method === "GET" && request.query.includes("modifiedAfter"));
+      logMark = emulator.requests.length;
+      return scans.length;
+    },
+  };
+  return world;
+}
+
+/** Changes `ids` in the store and queues them, as webhooks would. */
+async function changeInStore(w: World, ids: readonly string[], revision: number): Promise<void> {
+  for (const id of ids) w.store.put([makeProduct(id, { revision })]);
+  await w.queue.enqueue(ids.map((key) => ({ kind: "product" as const, key })));
+}
+
+describe("drift scan window", () => {
+  test("Neuroon's clock 5 minutes behind ours: a dashboard edit is still found", async () => {
+    const w = await createWorld(-5 * MINUTE_MS);
+    w.store.put([makeProduct("p1")]);
+    w.store.put([makeProduct("p2")]);
+    await w.engine().fullSync();
+    w.clock.now += 1_000;
+    await w.editElsewhere("p1", 7.5);
+    await changeInStore(w, ["p1", "p2"], 1);
+
+    const summary = await w.engine().drain();
+
+    expect(summary).toMatchObject({ sent: 1, conflicts: 1 });
+    expect(w.events).toContainEqual(
+      expect.objectContaining({ type: "conflict", externalId: "p1", resolution: "kept-remote" }),
+    );
+    expect(w.emulator.snapshot(SHOP_ID).find((p) => p.externalId === "p1")?.price).toBe(7.5);
+  });
+
+  test("the same skew with a fixed one-minute overlap misses the edit (why the lag is measured)", async () => {
+    const w = await createWorld(-5 * MINUTE_MS);
+    w.store.put([makeProduct("p1")]);
+    w.store.put([makeProduct("p2")]);
+    await w.engine({ drift: { clockSkewMs: MINUTE_MS } }).fullSync();
+    w.clock.now += 1_000;
+    await w.editElsewhere("p1", 7.5);
+    await changeInStore(w, ["p1", "p2"], 1);
+
+    const summary = await w.engine({ drift: { clockSkewMs: MINUTE_MS } }).drain();
+
+    expect(summary).toMatchObject({ sent: 2, conflicts: 0 });
+    expect(w.emulator.snapshot(SHOP_ID).find((p) => p.externalId === "p1")?.price).toBe(11);
+  });
+
+  test("clocks in step: a drain re-lists only what changed since the previous scan, not the last minute", async () => {
+    const w = await createWorld(0);
+    const ids = Array.from({ length: 300 }, (_, i) => `p${i}`);
+    for (const id of ids) w.store.put([makeProduct(id)]);
+    await w.engine().fullSync();
+
+    // The first drain's scan covers the whole full sync: 300 products, 3 pages of 100.
+    w.clock.now += 20_000;
+    await changeInStore(w, ["p1"], 1);
+    expect(await w.engine().drain()).toMatchObject({ sent: 1, conflicts: 0 });
+    expect(w.takeScanPages()).toBe(3);
+
+    // 20 s later, a dashboard edit and a store edit: the scan starts 10 s (plus under a second
+    // of header rounding) before the previous one, so the full sync's writes are not listed
+    // again; a one-minute overlap would list them all.
+    w.clock.now += 20_000;
+    await w.editElsewhere("p7", 7.5);
+    await changeInStore(w, ["p2", "p7"], 1);
+    expect(await w.engine().drain()).toMatchObject({ sent: 1, conflicts: 1 });
+    expect(w.takeScanPages()).toBe(1);
+  });
+});
