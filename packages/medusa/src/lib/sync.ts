@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Logger, MedusaContainer } from "@medusajs/framework/types";
 import {
   ContainerRegistrationKeys,
@@ -6,7 +6,7 @@ import {
   Modules,
   QueryContext,
 } from "@medusajs/framework/utils";
-import { type NeuroonProduct, validateProduct } from "@neuroon/core";
+import { contentHash, type NeuroonProduct, validateProduct } from "@neuroon/core";
 import type NeuroonModuleService from "../modules/neuroon/service";
 import { buildConversion, type OrderRecord } from "./conversions";
 import {
@@ -127,10 +127,6 @@ type SyncRow = {
 
 function errorMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
-}
-
-function contentHash(product: NeuroonProduct): string {
-  return createHash("sha256").update(JSON.stringify(product)).digest("hex");
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
