@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { vi } from "vitest";
 
 /** Serves a React Router route function (loader or action) over real HTTP on loopback. */
 export async function serveRoute(
@@ -51,18 +52,6 @@ export async function serveRoute(
 }
 
 /** Waits until `check` passes (polling), for work the app does in the background. */
-export async function eventually(
-  check: () => void | Promise<void>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+export function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
+  return vi.waitFor(check, { timeout: timeoutMs, interval: 25 });
 }

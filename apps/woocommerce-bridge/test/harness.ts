@@ -11,6 +11,7 @@ import {
   startFakeWooCommerce,
 } from "@neuroon/fake-woocommerce";
 import { createWooCatalogSource, createWooStoreReader } from "@neuroon/woocommerce";
+import { vi } from "vitest";
 import { createWooBridge, type WooBridge, type WooBridgeOptions } from "../src/bridge.js";
 import type { WooBridgeConfig } from "../src/config.js";
 import type { WebhookOutcome } from "../src/webhook-receiver.js";
@@ -41,27 +42,19 @@ export function tempDir(): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Polls `check` until it returns true (or a truthy value) or the timeout passes. */
-export async function waitFor<T>(
+/** Polls `check` until it returns a truthy value (vitest's `vi.waitFor`) or the timeout passes. */
+export function waitFor<T>(
   check: () => T | Promise<T>,
   { timeoutMs = 10_000, intervalMs = 20, what = "condition" } = {},
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
+  return vi.waitFor(
+    async () => {
       const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+      if (!value) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+      return value as NonNullable<T>;
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }
 
 export interface Harness {

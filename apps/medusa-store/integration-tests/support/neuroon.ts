@@ -5,6 +5,7 @@ import {
   type RecordedRequest,
   startEmulator,
 } from "@neuroon/emulator";
+import { vi } from "vitest";
 
 export const SHOP_ID = "shop_medusa01";
 export const API_KEY = "sk_0123456789abcdef0123456789abcdef";
@@ -82,18 +83,6 @@ export async function startTestNeuroon(pluginEnv: Record<string, string>): Promi
 }
 
 /** Polls until `check` passes: subscribers run after the workflow returns. */
-export async function eventually(
-  check: () => void | Promise<void>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+export function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
+  return vi.waitFor(check, { timeout: timeoutMs, interval: 100 });
 }
