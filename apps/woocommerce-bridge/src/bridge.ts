@@ -23,6 +23,7 @@ import {
   createWooStoreReader,
   DEFAULT_PAID_STATUSES,
   toWooGmt,
+  type WooCatalogWarning,
   type WooStoreReader,
   type WooStoreReaderOptions,
 } from "@neuroon/woocommerce";
@@ -286,6 +287,14 @@ export function createWooBridge(
             productId,
             error: errorMessage(error),
           }),
+        // Without a logger (the CLI's sync and reconcile) the source's default, a process
+        // warning on stderr, still tells the operator that protected products are being synced.
+        ...(options.logger
+          ? {
+              onWarning: (warning: WooCatalogWarning) =>
+                logger.warn(warning.message, { code: warning.code }),
+            }
+          : {}),
       }),
       ...(config.engine?.batchSize !== undefined ? { batchSize: config.engine.batchSize } : {}),
       ...(config.engine?.maxDeleteRatio !== undefined

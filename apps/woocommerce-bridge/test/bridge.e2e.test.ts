@@ -4,6 +4,7 @@ import { createWooCatalogSource, createWooStoreReader } from "@neuroon/woocommer
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WooBridge } from "../src/bridge.js";
 import { BRIDGE_WEBHOOK_TOPICS } from "../src/config.js";
+import { createJsonLineLogger } from "../src/logger.js";
 import {
   CONSUMER_KEY,
   CONSUMER_SECRET,
@@ -15,12 +16,12 @@ import {
   waitFor,
 } from "./harness.js";
 
-// The adapter's rule (isWooProductIndexable): published and visible in search. Password-protected
-// products are indexed by @neuroon/woocommerce today (see the bridge README, "Known gaps").
+// The adapter's rule (isWooProductIndexable): published, visible in search, no password.
 function indexable(product: FakeProduct): boolean {
   return (
     product.status === "publish" &&
-    (product.catalog_visibility === "visible" || product.catalog_visibility === "search")
+    (product.catalog_visibility === "visible" || product.catalog_visibility === "search") &&
+    product.post_password === ""
   );
 }
 
@@ -203,6 +204,46 @@ describe("WooCommerce bridge end to end (fake WooCommerce + emulator over loopba
     await waitFor(
       () => emuProduct(String(a.id)) === undefined && emuProduct(String(b.id)) === undefined,
       { what: "private and draft products deleted" },
+    );
+  });
+
+  it("a product given a password is deleted on its webhook and indexed again without it", async () => {
+    const simple = syncedSimple().at(-1) as FakeProduct;
+    const variable = [...h.fake.store.products.values()]
+      .filter((p) => p.type === "variable" && indexable(p) && emuProduct(String(p.id)))
+      .at(-1);
+    if (!variable) throw new Error("the catalog has no synced variable product");
+    const variation = h.fake.store.variationsOf(variable.id)[0];
+    if (!variation) throw new Error("no variation");
+    const familyOf = (id: number) =>
+      h.emu
+        .snapshot(SHOP_ID)
+        .filter((p) => p.externalId === String(id) || p.parentExternalId === String(id));
+    expect(familyOf(variable.id).length).toBeGreaterThan(1);
+
+    h.fake.store.updateProduct(simple.id, { post_password: "members" });
+    h.fake.store.updateProduct(variable.id, { post_password: "members" });
+    const [simpleDelivery] = await h.fake.deliverWebhook("product.updated", simple.id);
+    // A variation's webhook: its parent is re-read, and the family follows the parent.
+    await h.fake.deliverWebhook("product.updated", variation.id);
+    expect(simpleDelivery?.responseStatus).toBe(200);
+    // The payload is built in the view context: it cannot tell. The bridge's re-read can.
+    expect(simpleDelivery?.body).not.toContain("post_password");
+    await waitFor(
+      () => emuProduct(String(simple.id)) === undefined && familyOf(variable.id).length === 0,
+      { what: "password-protected products deleted" },
+    );
+
+    h.fake.store.updateProduct(simple.id, { post_password: "" });
+    h.fake.store.updateProduct(variable.id, { post_password: "" });
+    await h.fake.deliverWebhook("product.updated", simple.id);
+    await h.fake.deliverWebhook("product.updated", variable.id);
+    const expectedFamilySize = (await expectedFamily(variable.id)).length;
+    await waitFor(
+      () =>
+        emuProduct(String(simple.id)) !== undefined &&
+        familyOf(variable.id).length === expectedFamilySize,
+      { what: "products indexed again" },
     );
   });
 
@@ -523,5 +564,48 @@ describe("WooCommerce bridge end to end (fake WooCommerce + emulator over loopba
     const replay = await postWebhook(webhookUrl, delivery.body, delivery.headers);
     expect(replay).toMatchObject({ status: 200, json: { status: "duplicate" } });
     bridge = restarted;
+  });
+});
+
+describe("a store that refuses the edit context (a security plugin)", () => {
+  let h: Harness;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("full syncs go on as before, with one logged warning that says what to do", async () => {
+    h = await startHarness({ products: 150, seed: 5, orders: 0 });
+    const locked = h.fake.store.addProduct({
+      name: "Members tee",
+      regular_price: "10.00",
+      post_password: "members",
+    });
+    h.fake.faults.add({
+      path: "/products",
+      query: { context: "edit" },
+      status: 403,
+      code: "rest_forbidden_context",
+    });
+    const logLines: string[] = [];
+    const bridge = h.makeBridge(
+      {},
+      { logger: createJsonLineLogger({ write: (text: string) => logLines.push(text) }) },
+    );
+    const summary = await bridge.syncAll();
+    await bridge.syncAll();
+    expect(summary.failed).toBe(0);
+    expect(emulatorIds(h.emu)).toContain(String(locked.id));
+    const warnings = logLines
+      .map((line) => JSON.parse(line) as { level: string; msg: string; code?: string })
+      .filter((line) => line.code === "password-check-denied");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.level).toBe("warn");
+    expect(warnings[0]?.msg).toContain("Read/Write REST API key");
+    expect(warnings[0]?.msg).not.toContain(CONSUMER_SECRET);
+    // One refused request over two full syncs of several store pages: no 403 per page.
+    const pages = h.fake.requests.filter((r) => r.route === "/products" && r.query.status);
+    expect(pages.length).toBeGreaterThanOrEqual(4);
+    const refused = h.fake.requests.filter((r) => r.query.context === "edit");
+    expect(refused.map((r) => r.status)).toEqual([403]);
   });
 });

@@ -53,6 +53,11 @@ export interface FaultRule {
   /** Matches the path (without `/wp-json/wc/v3`), e.g. `/products` or `/^\/products\/\d+$/`. */
   path?: string | RegExp;
   method?: string;
+  /**
+   * Only requests with these query parameters (lists comma-joined), e.g. `{ context: "edit" }`
+   * for a security plugin that blocks the edit context.
+   */
+  query?: Record<string, string>;
   /** Answer with this status and a WordPress error body instead of the real response. */
   status?: number;
   /** Error code for the body; default `internal_server_error`-like per status. */
@@ -283,6 +288,8 @@ export async function startFakeWooCommerce(
     for (const rule of faultRules) {
       if (rule.remaining <= 0) continue;
       if (rule.method && rule.method.toUpperCase() !== method) continue;
+      const wanted = Object.entries(rule.query ?? {});
+      if (wanted.some(([key, value]) => record.query[key] !== value)) continue;
       if (rule.path !== undefined) {
         const matches = typeof rule.path === "string" ? route === rule.path : rule.path.test(route);
         if (!matches) continue;
@@ -440,7 +447,11 @@ export async function startFakeWooCommerce(
     const value = query.string(name);
     if (value === undefined || value === "") return fallback;
     if (!allowed.includes(value)) {
-      const list = `${allowed.slice(0, -1).join(", ")}, and ${allowed.at(-1)}`;
+      // wp_sprintf_l(): "a and b" for two, "a, b, and c" for more.
+      const list =
+        allowed.length === 2
+          ? allowed.join(" and ")
+          : `${allowed.slice(0, -1).join(", ")}, and ${allowed.at(-1)}`;
       throw invalidParam(name, `${name} is not one of ${list}.`, "rest_not_in_enum");
     }
     return value;
@@ -706,7 +717,11 @@ export async function startFakeWooCommerce(
 
   async function route_(ctx: Ctx, base: string): Promise<Reply> {
     const { method, route, query } = ctx;
-    const context = query.string("context") ?? "view";
+    // Product routes declare `context` (view|edit) and validate it; `edit` adds `post_password`
+    // and returns descriptions raw.
+    const context = /^\/products(\/\d+)?$/.test(route)
+      ? enumParam(query, "context", ["view", "edit"], "view")
+      : (query.string("context") ?? "view");
     let m: RegExpExecArray | null;
 
     if (method === "GET" && route === "/products") {

@@ -354,6 +354,68 @@ describe("REST behaviour", () => {
     expect((await get("/products")).status).toBe(503);
     expect((await get("/products")).status).toBe(200);
   });
+
+  test("faults can match query parameters (a plugin blocking context=edit)", async () => {
+    const store = await start();
+    store.faults.add({
+      path: "/products",
+      query: { context: "edit" },
+      status: 403,
+      code: "rest_forbidden_context",
+    });
+    expect((await get("/products", [["context", "edit"]])).json).toMatchObject({
+      code: "rest_forbidden_context",
+      data: { status: 403 },
+    });
+    expect((await get("/products", [["context", "view"]])).status).toBe(200);
+    expect((await get("/products")).status).toBe(200);
+  });
+
+  test("post_password only in the edit context, with raw descriptions; context is validated", async () => {
+    const store = await start();
+    const locked = store.store.addProduct({
+      name: "Members only",
+      regular_price: "10.00",
+      description: "Shown after the password. [gallery ids=1]",
+      post_password: "s3cret",
+    });
+    const open = store.store.addProduct({ name: "Open", regular_price: "10.00" });
+    const view = (await get(`/products/${locked.id}`)).json as Record<string, unknown>;
+    expect(view).not.toHaveProperty("post_password");
+    expect(view.description).not.toContain("[gallery");
+    const edit = (await get(`/products/${locked.id}`, [["context", "edit"]])).json as Record<
+      string,
+      unknown
+    >;
+    expect(edit).toMatchObject({ post_password: "s3cret", description: locked.description });
+    // The trimmed collection read the adapter makes, in `include` order of the store's choosing.
+    const list = (
+      await get("/products", [
+        ["include", `${locked.id},${open.id}`],
+        ["per_page", "100"],
+        ["context", "edit"],
+        ["_fields", "id,post_password"],
+      ])
+    ).json as unknown[];
+    expect(list).toEqual(
+      expect.arrayContaining([
+        { id: locked.id, post_password: "s3cret" },
+        { id: open.id, post_password: "" },
+      ]),
+    );
+    expect(list).toHaveLength(2);
+    const viewList = (
+      await get("/products", [
+        ["include", String(locked.id)],
+        ["_fields", "id,post_password"],
+      ])
+    ).json;
+    expect(viewList).toEqual([{ id: locked.id }]);
+    expect((await get("/products", [["context", "embed"]])).json).toMatchObject({
+      code: "rest_invalid_param",
+      data: { status: 400, params: { context: "context is not one of view and edit." } },
+    });
+  });
 });
 
 describe("generateCatalog", () => {

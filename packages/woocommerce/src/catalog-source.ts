@@ -1,4 +1,5 @@
 import type { CatalogSource, CategoryLookup, CategoryWarning, NeuroonProduct } from "@neuroon/core";
+import { WooCommerceError } from "./errors.js";
 import {
   buildWooCategoryLookup,
   isWooProductIndexable,
@@ -24,7 +25,30 @@ export interface WooCatalogSourceOptions {
    * reported missing, and reported here. Default: ignored.
    */
   onMappingError?: (productId: number, error: unknown) => void;
+  /**
+   * Told when the source works around a store problem and syncing goes on (see
+   * {@link WooCatalogWarning}); once per episode, not per page. Default: `process.emitWarning`.
+   */
+  onWarning?: (warning: WooCatalogWarning) => void;
 }
+
+/** A store problem the catalog source works around; syncing goes on. */
+export interface WooCatalogWarning {
+  /**
+   * `password-check-denied`: the store answered 401/403 to the `edit`-context read that tells
+   * password-protected products apart, so they are synced like public ones until it is allowed
+   * (asked again after an hour).
+   */
+  code: "password-check-denied";
+  /** What happened and what to change on the store. */
+  message: string;
+  /** The store's refusal. */
+  error: WooCommerceError;
+}
+
+// After a refused password check, how long to sync without it before asking again: a blocked
+// request per page would only add load, and some security plugins ban IPs that collect 403s.
+const PASSWORD_CHECK_RETRY_MS = 60 * 60_000;
 
 const VARIANT_KEY_RE = /^(\d+):(\d+)$/;
 const ID_KEY_RE = /^\d+$/;
@@ -35,9 +59,12 @@ const ID_KEY_RE = /^\d+$/;
  *
  * - `readProducts` re-reads products in `include` batches of 100 plus the variations of the
  *   variable ones; a key comes back `missing` when the product is gone (force-deleted), trashed,
- *   not published or not visible in search.
+ *   not published, not visible in search or password-protected.
  * - `streamCatalog` pages through the published products by id (bounded memory: one page and
  *   its variations at a time), each page yielding parents followed by their variations.
+ *
+ * Password protection is only readable in the `edit` context, so both ask for it in one extra
+ * request per 100 candidates (`context=edit&_fields=id,post_password`).
  */
 export function createWooCatalogSource(
   reader: WooStoreReader,
@@ -47,6 +74,13 @@ export function createWooCatalogSource(
   const pageSize = options.pageSize ?? MAX_PER_PAGE;
   const concurrency = Math.max(1, options.variationConcurrency ?? 4);
   const now = options.now ?? Date.now;
+  const warn =
+    options.onWarning ??
+    ((warning: WooCatalogWarning) =>
+      process.emitWarning(warning.message, {
+        type: "NeuroonWooCommerceWarning",
+        code: `NEUROON_WOO_${warning.code.toUpperCase().replaceAll("-", "_")}`,
+      }));
   // Brands from a meta key need `meta_data`, which is large, so only then is it fetched.
   const fields =
     typeof brandSource === "object" && "meta" in brandSource
@@ -59,6 +93,45 @@ export function createWooCatalogSource(
       reader.listCategories({ ...(signal ? { signal } : {}), refresh }),
     ]);
     return { tax, categories: buildWooCategoryLookup(categories) };
+  }
+
+  // When the store last refused the password check; undefined while it answers.
+  let passwordCheckRefusedAt: number | undefined;
+
+  /**
+   * The products with `post_password` filled in for those that would otherwise be indexed, so
+   * the mapping leaves protected ones out (and the store is not asked for their variations).
+   * Neither the `view` context nor webhook payloads carry it: it costs one more request per 100
+   * products. A refusal (401/403) falls back to syncing them as before, with one warning.
+   */
+  async function withPasswords(
+    products: readonly WooProduct[],
+    signal: AbortSignal | undefined,
+  ): Promise<readonly WooProduct[]> {
+    const candidates = products.filter((p) => isWooProductIndexable(p)).map((p) => p.id);
+    if (candidates.length === 0) return products;
+    if (
+      passwordCheckRefusedAt !== undefined &&
+      now() - passwordCheckRefusedAt < PASSWORD_CHECK_RETRY_MS
+    ) {
+      return products;
+    }
+    let passwords: Map<number, string>;
+    try {
+      passwords = await reader.getProductPasswords(candidates, signal ? { signal } : {});
+    } catch (error) {
+      if (!WooCommerceError.isWooCommerceError(error) || error.kind !== "auth") throw error;
+      if (passwordCheckRefusedAt === undefined) {
+        warn({ code: "password-check-denied", message: refusalMessage(error), error });
+      }
+      passwordCheckRefusedAt = now();
+      return products;
+    }
+    passwordCheckRefusedAt = undefined;
+    return products.map((product) => {
+      const password = passwords.get(product.id);
+      return password === undefined ? product : { ...product, post_password: password };
+    });
   }
 
   /**
@@ -146,8 +219,9 @@ export function createWooCatalogSource(
           }
         }
       }
-      const { mapped, failed } = await mapAll(found, signal);
-      for (const product of found) {
+      const checked = await withPasswords(found, signal);
+      const { mapped, failed } = await mapAll(checked, signal);
+      for (const product of checked) {
         if (failed.has(product.id)) continue;
         const family = mapped.get(product.id) ?? [];
         if (family.length === 0) missing.push(ids.get(product.id) ?? String(product.id));
@@ -161,11 +235,25 @@ export function createWooCatalogSource(
         { status: "publish", perPage: pageSize, fields, orderby: "id", order: "asc" },
         signal ? { signal } : {},
       )) {
-        const { mapped } = await mapAll(page.items, signal);
+        const items = await withPasswords(page.items, signal);
+        const { mapped } = await mapAll(items, signal);
         const batch: NeuroonProduct[] = [];
-        for (const product of page.items) batch.push(...(mapped.get(product.id) ?? []));
+        for (const product of items) batch.push(...(mapped.get(product.id) ?? []));
         if (batch.length > 0) yield batch;
       }
     },
   };
+}
+
+function refusalMessage(error: WooCommerceError): string {
+  const answer = `${error.status} ${error.code}${error.storeMessage ? ` (${error.storeMessage})` : ""}`;
+  return (
+    `WooCommerce refused the request that finds password-protected products ` +
+    `(${error.request}?context=edit&_fields=id,post_password): ${answer}. Until it is allowed, ` +
+    "password-protected products are synced to Neuroon like public ones. WooCommerce itself " +
+    "allows context=edit to any key whose user can read products, so a security plugin or a " +
+    "permission filter on the store is blocking it: use a Read/Write REST API key of an " +
+    "administrator or shop manager (WOOCOMMERCE_CONSUMER_KEY, WOOCOMMERCE_CONSUMER_SECRET), or " +
+    "let that user read context=edit. Asked again in an hour."
+  );
 }

@@ -1,4 +1,8 @@
-export { createWooCatalogSource, type WooCatalogSourceOptions } from "./catalog-source.js";
+export {
+  createWooCatalogSource,
+  type WooCatalogSourceOptions,
+  type WooCatalogWarning,
+} from "./catalog-source.js";
 export {
   type ConversionFromOrderOptions,
   conversionFromOrder,

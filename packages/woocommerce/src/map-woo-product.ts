@@ -51,16 +51,19 @@ export function buildWooCategoryLookup(terms: readonly WooTerm[]): CategoryLooku
 
 /**
  * Whether the store shows this product in search: published (not draft, pending, private,
- * scheduled or trashed) and with catalog visibility `visible` or `search`. Variations are judged
- * with their parent.
+ * scheduled or trashed), with catalog visibility `visible` or `search`, and not
+ * password-protected (`post_password`, known only when it was read in the `edit` context).
+ * Variations are judged with their parent.
  */
 export function isWooProductIndexable(
-  product: Pick<WooProduct, "status" | "catalog_visibility" | "type">,
+  product: Pick<WooProduct, "status" | "catalog_visibility" | "type" | "post_password">,
 ): boolean {
   if (product.type === "variation") return false;
   return (
     product.status === "publish" &&
-    SEARCHABLE_VISIBILITIES.has(product.catalog_visibility ?? "visible")
+    SEARCHABLE_VISIBILITIES.has(product.catalog_visibility ?? "visible") &&
+    // WordPress hides a protected post's content until the password is entered.
+    !product.post_password
   );
 }
 

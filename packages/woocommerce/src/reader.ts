@@ -189,6 +189,17 @@ export interface WooStoreReader {
   ): Promise<WooProduct[]>;
   /** `/products/{id}` (a variation id gives `type: "variation"`); undefined on 404. */
   getProduct(id: number, options?: WooCallOptions): Promise<WooProduct | undefined>;
+  /**
+   * Each product's `post_password` (`""` when it has none), read in the `edit` context, the only
+   * one that returns it: one `include` request per 100 ids with `_fields=id,post_password`.
+   * Trashed and unknown ids are absent, as are products answered without the field. A store
+   * that refuses the `edit` context answers 401/403, thrown as a `WooCommerceError` of kind
+   * `auth`; other failures are retried like every GET.
+   */
+  getProductPasswords(
+    ids: readonly number[],
+    options?: WooCallOptions,
+  ): Promise<Map<number, string>>;
   /** Every variation of a variable product; empty when the product is gone. */
   listVariations(parentId: number, options?: WooCallOptions): Promise<WooVariation[]>;
   /**
@@ -655,6 +666,32 @@ export function createWooStoreReader(options: WooStoreReaderOptions): WooStoreRe
         { _fields: PRODUCT_FIELDS.join(",") },
         callOptions,
       ),
+    async getProductPasswords(ids, callOptions = {}) {
+      const unique = [...new Set(ids)];
+      const passwords = new Map<number, string>();
+      // A separate, trimmed read rather than the main pages in the `edit` context: `edit` returns
+      // the stored values without WooCommerce's `view` filters (price plugins' `get_price`,
+      // translated names, `wpautop`/shortcodes in descriptions), so the mapping would change.
+      // With `_fields`, WooCommerce computes only these two fields: a cheap request.
+      for (let start = 0; start < unique.length; start += MAX_PER_PAGE) {
+        const batch = unique.slice(start, start + MAX_PER_PAGE);
+        const result = await page<Pick<WooProduct, "id" | "post_password">>(
+          "products",
+          {
+            include: batch,
+            per_page: MAX_PER_PAGE,
+            context: "edit",
+            _fields: "id,post_password",
+          },
+          1,
+          callOptions,
+        );
+        for (const item of result.items) {
+          if (typeof item.post_password === "string") passwords.set(item.id, item.post_password);
+        }
+      }
+      return passwords;
+    },
     listVariations,
     async listVariationsOf(parentIds, callOptions = {}) {
       const unique = [...new Set(parentIds)];

@@ -67,6 +67,12 @@ export interface WooProduct extends WooSellable {
   status: string;
   /** `visible|catalog|search|hidden`. */
   catalog_visibility?: string;
+  /**
+   * The password a visitor must enter to see the product; `""` for none. Only in the `edit`
+   * context, so the `view` reads and webhook payloads never carry it; the catalog source adds it
+   * from a separate read (`WooStoreReader.getProductPasswords`).
+   */
+  post_password?: string;
   description?: string;
   short_description?: string;
   categories?: WooTermRef[];

@@ -1,7 +1,11 @@
 import { type NeuroonProduct, validateProduct } from "@neuroon/core";
 import { generateCatalog } from "@neuroon/fake-woocommerce";
-import { afterEach, describe, expect, test } from "vitest";
-import { createWooCatalogSource, isWooProductIndexable } from "../src/index.js";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import {
+  createWooCatalogSource,
+  isWooProductIndexable,
+  type WooCatalogWarning,
+} from "../src/index.js";
 import { AT, type Harness, startStore } from "./helpers.js";
 
 let harness: Harness | undefined;
@@ -47,7 +51,9 @@ describe("streamCatalog", () => {
     // Everything mapped passes core's Plugin API validation.
     const invalid = all.map((p) => ({ p, r: validateProduct(p) })).filter(({ r }) => !r.ok);
     expect(invalid).toEqual([]);
-    const listCalls = fake.requests.filter((r) => r.route === "/products");
+    const listCalls = fake.requests.filter(
+      (r) => r.route === "/products" && r.query.context !== "edit",
+    );
     expect(listCalls.every((r) => r.query.status === "publish")).toBe(true);
     expect(fake.requests.filter((r) => r.route === "/products/categories")).toHaveLength(1);
   });
@@ -196,6 +202,202 @@ describe("readProducts", () => {
     await expect(
       createWooCatalogSource(harness.reader).readProducts(["100"]),
     ).rejects.toMatchObject({
+      name: "WooCommerceError",
+      status: 502,
+      isRetryable: true,
+    });
+  });
+});
+
+describe("password-protected products", () => {
+  const editReads = (fake: Harness["fake"]) =>
+    fake.requests.filter((r) => r.route === "/products" && r.query.context === "edit");
+  const refuseEditContext = (fake: Harness["fake"], status: number, code: string) =>
+    fake.faults.add({ path: "/products", query: { context: "edit" }, status, code });
+
+  test("streamCatalog leaves them out, asking once per page and only about indexable products", async () => {
+    harness = await startStore({ catalog: generateCatalog({ products: 200, seed: 11, at: AT }) });
+    const { fake, reader } = harness;
+    const store = fake.store;
+    const lockedSimple = store.addProduct({
+      name: "Members tee",
+      regular_price: "10.00",
+      post_password: "members",
+    });
+    const lockedVariable = store.addProduct({
+      name: "Members hoodie",
+      type: "variable",
+      post_password: "members",
+    });
+    store.addVariation(lockedVariable.id, { regular_price: "30.00" });
+    const ids: string[] = [];
+    for await (const page of createWooCatalogSource(reader, { pageSize: 50 }).streamCatalog()) {
+      ids.push(...page.map((p) => p.externalId));
+    }
+    expect(ids).not.toContain(String(lockedSimple.id));
+    expect(ids.filter((id) => id.startsWith(`${lockedVariable.id}`))).toEqual([]);
+    // The generated catalog's own protected products are left out too.
+    const generatedLocked = [...store.products.values()].filter(
+      (p) => p.post_password !== "" && p.status === "publish",
+    );
+    for (const product of generatedLocked) expect(ids).not.toContain(String(product.id));
+    // Exactly what the adapter's rule says, now that it sees passwords.
+    const expected = [...store.products.values()]
+      .filter((p) => isWooProductIndexable(p) && p.type !== "grouped")
+      .filter((p) =>
+        p.type === "variable"
+          ? store.variationsOf(p.id).some((v) => v.status === "publish" && v.regular_price !== "")
+          : p.regular_price !== "",
+      )
+      .map((p) => String(p.id));
+    expect(ids.filter((id) => !id.includes(":"))).toEqual(expected);
+    // One trimmed edit-context read per store page, about the published, searchable products only.
+    const pages = fake.requests.filter((r) => r.route === "/products" && r.query.status);
+    const checks = editReads(fake);
+    expect(checks).toHaveLength(pages.length);
+    for (const check of checks) {
+      expect(check.query).toMatchObject({ _fields: "id,post_password", per_page: "100" });
+      for (const id of (check.query.include ?? "").split(",")) {
+        const product = store.products.get(Number(id));
+        expect(product?.status).toBe("publish");
+        expect(["visible", "search"]).toContain(product?.catalog_visibility);
+      }
+    }
+    // The protected variable product's variations were never read.
+    const variationReads = fake.requests.filter((r) => r.route === "/variations");
+    for (const read of variationReads) {
+      expect(read.query.parent?.split(",")).not.toContain(String(lockedVariable.id));
+    }
+  });
+
+  test("a product given a password goes missing on re-read; removing the password brings it back", async () => {
+    harness = await startStore();
+    const { fake, reader } = harness;
+    const store = fake.store;
+    const simple = store.addProduct({ name: "Tee", regular_price: "10.00" });
+    const variable = store.addProduct({ name: "Hoodie", type: "variable" });
+    const variation = store.addVariation(variable.id, {
+      regular_price: "30.00",
+      attributes: [{ id: 1, name: "Size", option: "M" }],
+    });
+    const source = createWooCatalogSource(reader);
+    const keys = [String(simple.id), String(variable.id)];
+    expect((await source.readProducts(keys)).missing).toEqual([]);
+
+    store.updateProduct(simple.id, { post_password: "members" });
+    store.updateProduct(variable.id, { post_password: "members" });
+    expect(await source.readProducts(keys)).toEqual({ products: [], missing: keys });
+    // Variations follow their parent, also when the key is a variation id (a variation webhook).
+    expect(await source.readProducts([String(variation.id)])).toEqual({
+      products: [],
+      missing: [String(variable.id)],
+    });
+
+    store.updateProduct(simple.id, { post_password: "" });
+    store.updateProduct(variable.id, { post_password: "" });
+    const back = await source.readProducts(keys);
+    expect(back.missing).toEqual([]);
+    expect(back.products.map((p) => p.externalId)).toEqual([
+      String(simple.id),
+      String(variable.id),
+      `${variable.id}:${variation.id}`,
+    ]);
+  });
+
+  test("a read of only unindexable products does not ask about passwords", async () => {
+    harness = await startStore();
+    const { fake, reader } = harness;
+    const draft = fake.store.addProduct({ name: "Draft", regular_price: "1.00", status: "draft" });
+    const result = await createWooCatalogSource(reader).readProducts([String(draft.id)]);
+    expect(result).toEqual({ products: [], missing: [String(draft.id)] });
+    expect(editReads(fake)).toEqual([]);
+  });
+
+  test.each([
+    { status: 403, code: "rest_forbidden_context" },
+    { status: 401, code: "woocommerce_rest_cannot_view" },
+  ])(
+    "a $status refusal falls back to syncing them, warns once and asks again after an hour",
+    async ({ status, code }) => {
+      harness = await startStore({ catalog: generateCatalog({ products: 150, seed: 5, at: AT }) });
+      const { fake, reader } = harness;
+      const locked = fake.store.addProduct({
+        name: "Members tee",
+        regular_price: "10.00",
+        post_password: "members",
+      });
+      const stopRefusing = refuseEditContext(fake, status, code);
+      let clock = AT.getTime();
+      const warnings: WooCatalogWarning[] = [];
+      const source = createWooCatalogSource(reader, {
+        pageSize: 40,
+        now: () => clock,
+        onWarning: (warning) => warnings.push(warning),
+      });
+
+      const ids: string[] = [];
+      for await (const page of source.streamCatalog()) ids.push(...page.map((p) => p.externalId));
+      // Syncing went on as before the check existed: the protected product is sent.
+      expect(ids).toContain(String(locked.id));
+      expect(ids.filter((id) => !id.includes(":")).length).toBeGreaterThan(40);
+      // One refused request, not one per page, and one warning that says what to do.
+      expect(editReads(fake).map((r) => r.status)).toEqual([status]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ code: "password-check-denied", error: { status, code } });
+      expect(warnings[0]?.message).toContain("Read/Write REST API key");
+      expect(warnings[0]?.message).toContain("password-protected products are synced");
+      expect(warnings[0]?.message).toContain(`${status} ${code}`);
+      expect(warnings[0]?.message).not.toContain("cs_");
+
+      // Within the hour, re-reads do not ask.
+      expect((await source.readProducts([String(locked.id)])).missing).toEqual([]);
+      expect(editReads(fake)).toHaveLength(1);
+      // After it, they ask again; still refused: no second warning.
+      clock += 61 * 60_000;
+      expect((await source.readProducts([String(locked.id)])).missing).toEqual([]);
+      expect(editReads(fake)).toHaveLength(2);
+      expect(warnings).toHaveLength(1);
+      // Allowed again: the protected product goes missing, so the engine deletes it.
+      stopRefusing();
+      clock += 61 * 60_000;
+      expect(await source.readProducts([String(locked.id)])).toEqual({
+        products: [],
+        missing: [String(locked.id)],
+      });
+      // A later refusal is a new episode, with a new warning.
+      refuseEditContext(fake, status, code);
+      await source.readProducts([String(locked.id)]);
+      expect(warnings).toHaveLength(2);
+    },
+  );
+
+  test("without onWarning the refusal is a process warning", async () => {
+    harness = await startStore();
+    const { fake, reader } = harness;
+    const product = fake.store.addProduct({ name: "Tee", regular_price: "10.00" });
+    refuseEditContext(fake, 403, "rest_forbidden_context");
+    const emitted = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    const source = createWooCatalogSource(reader);
+    await source.readProducts([String(product.id)]);
+    await source.readProducts([String(product.id)]);
+    expect(emitted).toHaveBeenCalledTimes(1);
+    expect(emitted.mock.calls[0]?.[0]).toContain("password-protected products");
+    expect(emitted.mock.calls[0]?.[1]).toEqual({
+      type: "NeuroonWooCommerceWarning",
+      code: "NEUROON_WOO_PASSWORD_CHECK_DENIED",
+    });
+  });
+
+  test("other failures of the check are retried by the reader, then propagate", async () => {
+    harness = await startStore({}, { maxRetries: 1 });
+    const { fake, reader } = harness;
+    const product = fake.store.addProduct({ name: "Tee", regular_price: "10.00" });
+    const source = createWooCatalogSource(reader);
+    fake.faults.add({ path: "/products", query: { context: "edit" }, status: 503, times: 1 });
+    expect((await source.readProducts([String(product.id)])).missing).toEqual([]);
+    expect(editReads(fake).map((r) => r.status)).toEqual([503, 200]);
+    fake.faults.add({ path: "/products", query: { context: "edit" }, status: 502 });
+    await expect(source.readProducts([String(product.id)])).rejects.toMatchObject({
       name: "WooCommerceError",
       status: 502,
       isRetryable: true,

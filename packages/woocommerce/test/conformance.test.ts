@@ -5,13 +5,14 @@ import { AT, startStore } from "./helpers.js";
 
 /**
  * What the store must map to, read from the fake's own state: published, searchable, priced
- * products (a variable one through its enabled, priced variations), each variation as
- * `parent:variation`.
+ * products without a password (a variable one through its enabled, priced variations), each
+ * variation as `parent:variation`.
  */
 function expectedCatalog(store: FakeStore): ExpectedProduct[] {
   const expected: ExpectedProduct[] = [];
   for (const product of store.products.values()) {
     if (product.status !== "publish" || product.type === "grouped") continue;
+    if (product.post_password !== "") continue;
     if (product.catalog_visibility !== "visible" && product.catalog_visibility !== "search") {
       continue;
     }

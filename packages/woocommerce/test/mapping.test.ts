@@ -443,6 +443,16 @@ describe("what is indexed", () => {
     expect(mapWooProduct(input, [], context())).toHaveLength(indexed ? 1 : 0);
   });
 
+  test.each([
+    { password: undefined, indexed: true },
+    { password: "", indexed: true },
+    { password: "members", indexed: false },
+  ])("post_password $password → $indexed", ({ password, indexed }) => {
+    const input = product(password === undefined ? {} : { post_password: password });
+    expect(isWooProductIndexable(input)).toBe(indexed);
+    expect(mapWooProduct(input, [], context())).toHaveLength(indexed ? 1 : 0);
+  });
+
   test("grouped products and products without a price are not indexed", () => {
     expect(mapWooProduct(product({ type: "grouped", regular_price: "" }), [], context())).toEqual(
       [],

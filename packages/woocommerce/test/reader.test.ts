@@ -128,6 +128,48 @@ describe("paging", () => {
     expect(calls[0]?.status).toBe(200);
   });
 
+  test("getProductPasswords reads post_password in the edit context, trimmed, 100 ids a request", async () => {
+    harness = await startStore({ catalog: generateCatalog({ products: 250, seed: 3, at: AT }) });
+    const { fake, reader } = harness;
+    const ids = [...fake.store.products.values()]
+      .filter((p) => p.status !== "trash")
+      .map((p) => p.id)
+      .slice(0, 150);
+    const locked = ids[120] as number;
+    fake.store.updateProduct(locked, { post_password: "members" });
+    const passwords = await reader.getProductPasswords([...ids, ids[0] as number, 999_999]);
+    expect([...passwords.keys()].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    expect(passwords.get(locked)).toBe("members");
+    expect([...passwords.values()].filter((password) => password !== "")).toEqual(["members"]);
+    const calls = fake.requests.filter((r) => r.route === "/products");
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.query).toMatchObject({
+        context: "edit",
+        _fields: "id,post_password",
+        per_page: "100",
+        page: "1",
+      });
+    }
+    expect(calls[0]?.query.include?.split(",")).toHaveLength(100);
+    expect(await reader.getProductPasswords([])).toEqual(new Map());
+    expect(fake.requests.filter((r) => r.route === "/products")).toHaveLength(2);
+  });
+
+  test("the view context never carries post_password", async () => {
+    harness = await startStore();
+    const { fake, reader } = harness;
+    const product = fake.store.addProduct({
+      name: "Locked",
+      regular_price: "5.00",
+      post_password: "x",
+    });
+    const [viewed] = await reader.getProductsByIds([product.id], { fields: "all" });
+    expect(viewed).toBeDefined();
+    expect(viewed).not.toHaveProperty("post_password");
+    expect(await reader.getProduct(product.id)).not.toHaveProperty("post_password");
+  });
+
   test("variations of a variable product, all pages, with the variation fields", async () => {
     harness = await startStore();
     const { fake, reader } = harness;
@@ -312,6 +354,19 @@ describe("errors", () => {
       ),
     );
     expect(error.message).toContain("read-only");
+  });
+
+  test("a store refusing the edit context makes getProductPasswords throw an auth error", async () => {
+    harness = await startStore();
+    harness.fake.faults.add({
+      path: "/products",
+      query: { context: "edit" },
+      status: 403,
+      code: "rest_forbidden_context",
+    });
+    const error = await rejection(harness.reader.getProductPasswords([100]));
+    expect(error).toMatchObject({ kind: "auth", status: 403, code: "rest_forbidden_context" });
+    expect(harness.fake.requests.filter((r) => r.route === "/products")).toHaveLength(1);
   });
 
   test("5xx and 429 are retried with backoff (Retry-After honoured); the call then succeeds", async () => {
