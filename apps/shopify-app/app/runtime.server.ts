@@ -3,14 +3,15 @@ import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { setTimeout as delay } from "node:timers/promises";
 import {
+  type ChangeQueue,
   type CoalesceOptions,
   NeuroonClient,
   openSqliteQueue,
   openSqliteStateStore,
-  type SqliteChangeQueue,
-  type SqliteSyncStateStore,
   SyncEngine,
+  type SyncStateStore,
   type SyncSummary,
   waitForCoalescedBatch,
 } from "@neuroon/core";
@@ -23,10 +24,12 @@ import {
   SHOPIFY_API_VERSION,
   type ShopifyBridge,
   type WebhookDeliveryLog,
+  withPostgresSchemaLock,
 } from "@neuroon/shopify";
 import { LogSeverity, type Shopify, shopifyApi } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { PostgreSQLSessionStorage } from "@shopify/shopify-app-session-storage-postgresql";
+import type { RedisConnection } from "bullmq";
 import {
   createSessionStorage,
   createSqliteOnlineSessionStorage,
@@ -46,7 +49,7 @@ export interface RuntimeConfig {
   scopes: string[];
   /**
    * Directory for the SQLite files: tokens, sessions and settings (unless `databaseUrl` is set),
-   * and always the per-shop change queues and sync state.
+   * and the per-shop change queues and sync state (unless `redisUrl` is set).
    */
   dataDir: string;
   /**
@@ -54,6 +57,17 @@ export interface RuntimeConfig {
    * PostgreSQL instead of `dataDir`'s SQLite files.
    */
   databaseUrl?: string | undefined;
+  /**
+   * `redis://…` or `rediss://…` (`REDIS_URL`): each shop's change queue and sync state live in
+   * Redis (core's BullMQ queue and Redis state store) instead of `dataDir`'s SQLite files, so
+   * workers on several hosts share them.
+   */
+  redisUrl?: string | undefined;
+  /**
+   * First part of every Redis key (`<prefix>:{<shop>}:changes:*`, `<prefix>:{<shop>}:state:*`).
+   * Default `neuroon`.
+   */
+  redisKeyPrefix?: string;
   /** Neuroon API base URL; the client's production default when absent. */
   neuroonBaseUrl?: string | undefined;
   /** How often the background worker looks at each shop's queue. Default 2,000 ms. */
@@ -85,6 +99,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConf
       .map((s) => s.trim()),
     dataDir: env.NEUROON_DATA_DIR ?? join(process.cwd(), "data"),
     databaseUrl: postgresUrl(env.DATABASE_URL),
+    redisUrl: redisUrl(env.REDIS_URL),
     neuroonBaseUrl: env.NEUROON_API_URL,
   };
 }
@@ -99,6 +114,18 @@ function postgresUrl(value: string | undefined): string | undefined {
   return value;
 }
 
+/** `REDIS_URL` when set: a `redis://` or `rediss://` (TLS) URL, anything else is refused. */
+function redisUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^rediss?:\/\/[^/]/i.test(value) || !URL.canParse(value)) {
+    // Only what precedes the first ":" is echoed: the rest may hold a password.
+    throw new Error(
+      `REDIS_URL must be a redis:// or rediss:// (TLS) URL such as redis://:password@redis.internal:6379/0, received "${value.split(":")[0]}:…" (unset it to keep each shop's queue and sync state in SQLite files under NEUROON_DATA_DIR).`,
+    );
+  }
+  return value;
+}
+
 /** Where tokens, webhook ids, settings and sessions are kept. */
 interface Storage {
   tokens: OfflineTokenStore;
@@ -110,6 +137,7 @@ interface Storage {
 
 /** Default: one SQLite file for tokens and webhook ids, one for settings and online sessions. */
 function openSqliteStorage(dataDir: string): Storage {
+  mkdirSync(dataDir, { recursive: true });
   const store = openSqliteShopifyStore({ path: join(dataDir, "shopify.db") });
   const appDb = new DatabaseSync(join(dataDir, "app.db"));
   appDb.exec("PRAGMA journal_mode = WAL");
@@ -154,24 +182,198 @@ function openPostgresStorage(databaseUrl: string): Storage {
   const opening = openPostgresShopifyStore({ connectionString: databaseUrl });
   // Failures surface on each call; do not crash the process on an unobserved rejection.
   opening.catch(() => undefined);
-  const onlineSessions = new PostgreSQLSessionStorage(databaseUrl);
-  onlineSessions.ready.catch(() => undefined);
+  // Shopify's storage creates its tables on construction with unlocked CREATE … IF NOT EXISTS:
+  // two hosts starting on an empty database collide in PostgreSQL's catalog (duplicate pg_type
+  // row), an unhandled rejection. So it is built, one host at a time, under an advisory lock.
+  const sessionsOpening = opening.then(async (store) => {
+    let sessions: PostgreSQLSessionStorage | undefined;
+    await withPostgresSchemaLock(store.pool, "neuroon_shopify_sessions_schema", async () => {
+      sessions = new PostgreSQLSessionStorage(databaseUrl);
+      await sessions.ready;
+    });
+    return sessions as PostgreSQLSessionStorage;
+  });
+  sessionsOpening.catch(() => undefined);
+  const onlineSessions: SessionStorage = {
+    storeSession: async (session) => (await sessionsOpening).storeSession(session),
+    loadSession: async (id) => (await sessionsOpening).loadSession(id),
+    deleteSession: async (id) => (await sessionsOpening).deleteSession(id),
+    deleteSessions: async (ids) => (await sessionsOpening).deleteSessions(ids),
+    findSessionsByShop: async (shop) => (await sessionsOpening).findSessionsByShop(shop),
+  };
   return {
     ...whenOpened(opening),
     settings: createPostgresSettingsStore(opening.then((store) => store.pool)),
     onlineSessions,
     async close() {
-      await onlineSessions.disconnect().catch(() => undefined);
+      const sessions = await sessionsOpening.catch(() => undefined);
+      await sessions?.disconnect().catch(() => undefined);
       const store = await opening.catch(() => undefined);
       await store?.close();
     },
   };
 }
 
+/** A shop's change queue and sync state, on the backend the configuration picked. */
+interface ShopStores {
+  queue: ChangeQueue;
+  state: SyncStateStore;
+  close(): Promise<void>;
+  /** Deletes everything the two hold for the shop (`shop/redact`), then closes them. */
+  erase(): Promise<void>;
+}
+
+/** Opens and erases shops' queues and sync state. */
+interface ShopStoresBackend {
+  /** The shop's stores; `neuroonShopId` scopes the sync state to the Neuroon shop. */
+  open(shop: string, neuroonShopId: string): Promise<ShopStores>;
+  /** Deletes what a shop whose stores are not open left behind. */
+  eraseUnopened(shop: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Default: `<dataDir>/shops/<shop>.queue.db` and `.state.db` (one host). */
+function sqliteShopStores(dataDir: string): ShopStoresBackend {
+  mkdirSync(join(dataDir, "shops"), { recursive: true });
+  const base = (shop: string) => join(dataDir, "shops", shop);
+  const removeFiles = async (shop: string) => {
+    for (const suffix of [".queue.db", ".state.db"]) {
+      for (const extra of ["", "-wal", "-shm"])
+        await rm(`${base(shop)}${suffix}${extra}`, { force: true });
+    }
+  };
+  return {
+    async open(shop, neuroonShopId) {
+      const queue = openSqliteQueue({ path: `${base(shop)}.queue.db` });
+      const state = openSqliteStateStore({
+        path: `${base(shop)}.state.db`,
+        shopId: neuroonShopId,
+      });
+      const close = async () => {
+        await queue.close();
+        await state.close();
+      };
+      return {
+        queue,
+        state,
+        close,
+        async erase() {
+          await close();
+          await removeFiles(shop);
+        },
+      };
+    },
+    eraseUnopened: removeFiles,
+    async close() {},
+  };
+}
+
+/** Default {@link RuntimeConfig.redisKeyPrefix}. */
+const DEFAULT_REDIS_KEY_PREFIX = "neuroon";
+/** How long opening a shop's stores waits for the first connection to Redis. */
+const REDIS_CONNECT_WAIT_MS = 2_000;
+
+/**
+ * `REDIS_URL`: per shop, core's BullMQ queue (name = the shop's domain) and Redis state store
+ * (same name, scoped to the Neuroon shop id). Every shop's keys carry the `{<shop>}` hash tag, so
+ * they never mix with another shop's and share one Redis Cluster slot:
+ * `<prefix>:{<shop>}:changes:*` and `<prefix>:{<shop>}:state:<neuroonShopId>:*`. One connection
+ * serves every shop: stores given a client share it and leave it open when they close, so
+ * closing a shop's stores (uninstall) only detaches them. bullmq is loaded only on this path.
+ */
+function redisShopStores(url: string, keyPrefix: string): ShopStoresBackend {
+  if (!/^[A-Za-z0-9_.:-]+$/.test(keyPrefix)) {
+    throw new TypeError(
+      `The Redis key prefix may hold letters, digits, "_", ".", ":" and "-" only, received ${JSON.stringify(keyPrefix)}.`,
+    );
+  }
+  let connection: RedisConnection | undefined;
+  const loading = Promise.all([import("bullmq"), import("@neuroon/core/bullmq")]).then(
+    ([bullmq, stores]) => {
+      connection = new bullmq.RedisConnection(
+        {
+          url,
+          // Named in CLIENT LIST. One retry: while Redis is away, a call fails within a second or
+          // two (the webhook answers 503 and Shopify retries; the worker records the error and
+          // tries again on its next tick) rather than waiting out ioredis's 20 reconnects.
+          connectionName: `${keyPrefix}:shopify-app`,
+          maxRetriesPerRequest: 1,
+        },
+        { blocking: false },
+      );
+      // Calls reject on their own; an unobserved "error" event would crash the process.
+      connection.on("error", () => undefined);
+      return { stores, client: connection.client };
+    },
+  );
+  loading.catch(() => undefined);
+  // A store opened while the connection is down would wait for it indefinitely, and so would the
+  // webhook holding its delivery id: refuse at once instead, so Shopify's retry is processed.
+  const ready = async () => {
+    const { stores, client } = await loading;
+    const waited = new AbortController();
+    const connected = await Promise.race([
+      client,
+      delay(REDIS_CONNECT_WAIT_MS, undefined, { signal: waited.signal }).catch(() => undefined),
+    ]).finally(() => waited.abort());
+    if (connected?.status !== "ready") {
+      throw new Error(
+        `Redis (REDIS_URL) is not connected (${connected?.status ?? "no connection yet"}); the app retries it in the background.`,
+      );
+    }
+    return { stores, connection: connected };
+  };
+  const openQueue = async (shop: string) => {
+    const { stores, connection } = await ready();
+    return stores.openBullMqQueue({ connection, prefix: keyPrefix, name: shop });
+  };
+  return {
+    async open(shop, neuroonShopId) {
+      const { stores, connection } = await ready();
+      const queue = stores.openBullMqQueue({ connection, prefix: keyPrefix, name: shop });
+      const state = stores.openRedisStateStore({
+        connection,
+        prefix: keyPrefix,
+        name: shop,
+        shopId: neuroonShopId,
+      });
+      const close = async () => {
+        await queue.close();
+        await state.close();
+      };
+      return {
+        queue,
+        state,
+        close,
+        async erase() {
+          try {
+            await queue.drop();
+            await state.drop();
+          } finally {
+            await close();
+          }
+        },
+      };
+    },
+    async eraseUnopened(shop) {
+      // Without the Neuroon shop id there is no state to name; a queue needs only the shop.
+      const queue = await openQueue(shop);
+      try {
+        await queue.drop();
+      } finally {
+        await queue.close();
+      }
+    },
+    async close() {
+      await loading.catch(() => undefined);
+      await connection?.close();
+    },
+  };
+}
+
 /** Per-shop sync machinery, opened when the shop is connected to Neuroon. */
 interface ShopWorker {
-  queue: SqliteChangeQueue;
-  state: SqliteSyncStateStore;
+  stores: ShopStores;
   engine: SyncEngine;
   client: NeuroonClient;
 }
@@ -202,10 +404,13 @@ export interface Runtime {
 
 /**
  * Builds the runtime: tokens, webhook ids, settings and sessions in PostgreSQL when
- * `config.databaseUrl` is set, else in two SQLite files; one SQLite queue and state file per shop.
+ * `config.databaseUrl` is set, else in two SQLite files; each shop's queue and sync state in Redis
+ * when `config.redisUrl` is set, else in one SQLite queue and one state file per shop.
  */
 export function createRuntime(config: RuntimeConfig): Runtime {
-  mkdirSync(join(config.dataDir, "shops"), { recursive: true });
+  const shopStores = config.redisUrl
+    ? redisShopStores(config.redisUrl, config.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX)
+    : sqliteShopStores(config.dataDir);
   const api = shopifyApi({
     apiKey: config.apiKey,
     apiSecretKey: config.apiSecret,
@@ -229,9 +434,14 @@ export function createRuntime(config: RuntimeConfig): Runtime {
     if (!current) return undefined;
     const existing = workers.get(shop);
     if (existing) return existing;
-    const base = join(config.dataDir, "shops", shop);
-    const queue = openSqliteQueue({ path: `${base}.queue.db` });
-    const state = openSqliteStateStore({ path: `${base}.state.db`, shopId: current.neuroonShopId });
+    const stores = await shopStores.open(shop, current.neuroonShopId);
+    // Another call may have opened the shop's stores while this one waited for Redis.
+    const raced = workers.get(shop);
+    if (raced) {
+      await stores.close();
+      return raced;
+    }
+    const { queue, state } = stores;
     const client = new NeuroonClient({
       shopId: current.neuroonShopId,
       apiKey: current.neuroonApiKey,
@@ -245,7 +455,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
       source: bridge.catalogSource(shop),
       shopId: current.neuroonShopId,
     });
-    const worker = { queue, state, engine, client };
+    const worker = { stores, engine, client };
     workers.set(shop, worker);
     return worker;
   };
@@ -253,8 +463,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
   const closeWorker = async (shop: string): Promise<void> => {
     const worker = workers.get(shop);
     workers.delete(shop);
-    await worker?.queue.close();
-    await worker?.state.close();
+    await worker?.stores.close();
   };
 
   const bridge: ShopifyBridge = createShopifyBridge({
@@ -265,22 +474,24 @@ export function createRuntime(config: RuntimeConfig): Runtime {
     refreshMarginMs: 10 * 60_000,
     // Only installed shops take work: after app/uninstalled the token is gone until a reinstall.
     queueFor: async (shop) =>
-      (await store.tokens.load(shop)) ? (await workerFor(shop))?.queue : undefined,
+      (await store.tokens.load(shop)) ? (await workerFor(shop))?.stores.queue : undefined,
     onUninstalled: async (shop) => {
       // The token is revoked: stop the shop's work, keep its data until shop/redact.
       await closeWorker(shop);
     },
     onShopRedact: async (shop) => {
       // 48 h after uninstall: delete everything held for the shop, its products in Neuroon too.
+      // Settings last: they name the Neuroon shop, and so the sync state, should a step fail
+      // and Shopify retry. No host works on the shop meanwhile: it has no token since uninstall.
       const worker = await workerFor(shop);
-      if (worker) await purgeNeuroonCatalog(worker.client);
-      await closeWorker(shop);
-      await settings.delete(shop);
-      const base = join(config.dataDir, "shops", shop);
-      for (const suffix of [".queue.db", ".state.db"]) {
-        for (const extra of ["", "-wal", "-shm"])
-          await rm(`${base}${suffix}${extra}`, { force: true });
+      if (worker) {
+        await purgeNeuroonCatalog(worker.client);
+        workers.delete(shop);
+        await worker.stores.erase();
+      } else {
+        await shopStores.eraseUnopened(shop);
       }
+      await settings.delete(shop);
     },
   });
 
@@ -326,7 +537,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
       const worker = await workerFor(shop);
       if (!worker) return undefined;
       try {
-        const window = await waitForCoalescedBatch(worker.queue, {
+        const window = await waitForCoalescedBatch(worker.stores.queue, {
           ...(signal ? { signal } : {}),
           ...(config.coalesce ? { coalesce: config.coalesce } : {}),
           onWait: async () => {
@@ -392,6 +603,7 @@ export function createRuntime(config: RuntimeConfig): Runtime {
       for (const timer of timers.splice(0)) clearInterval(timer);
       stopWorkers?.();
       for (const shop of [...workers.keys()]) await closeWorker(shop);
+      await shopStores.close();
       await store.close();
     },
   };

@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ChangeQueue, openSqliteQueue, type QueueStats } from "@neuroon/core";
+import { openBullMqQueue } from "@neuroon/core/bullmq";
 import { type EmulatorHandle, startEmulator } from "@neuroon/emulator";
 import { type FakeShopify, startFakeShopify } from "@neuroon/fake-shopify";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
@@ -13,6 +15,14 @@ import { configFromEnv, createRuntime, type Runtime, setRuntime } from "../app/r
 import { resetShopifyApp } from "../app/shopify.server.js";
 import { eventually, serveRoute } from "./harness.js";
 import { createTestDatabase, withClient } from "./postgres.js";
+import {
+  appConnections,
+  deleteKeysUnder,
+  keysUnder,
+  TEST_REDIS_URL,
+  uniqueKeyPrefix,
+  withRedis,
+} from "./redis.js";
 
 const API_KEY = "app-client-id";
 const API_SECRET = "app-client-secret-for-tests";
@@ -35,12 +45,79 @@ describe("configuration", () => {
       /DATABASE_URL must be a postgres/,
     );
   });
+
+  it("keeps queues and sync state in SQLite without REDIS_URL and uses Redis with one", () => {
+    expect(configFromEnv(base).redisUrl).toBeUndefined();
+    expect(configFromEnv({ ...base, REDIS_URL: "" }).redisUrl).toBeUndefined();
+    for (const url of [
+      "redis://127.0.0.1:6379",
+      "redis://:secret@redis.internal:6379/2",
+      "rediss://default:secret@cache.example.com:6380",
+      "REDIS://redis.internal",
+    ]) {
+      expect(configFromEnv({ ...base, REDIS_URL: url }).redisUrl).toBe(url);
+    }
+    for (const url of [
+      "redis.internal:6379",
+      "http://redis.internal:6379",
+      "unix:///run/redis.sock",
+      "redis://",
+      "postgres://redis.internal",
+    ]) {
+      expect(() => configFromEnv({ ...base, REDIS_URL: url })).toThrow(
+        /REDIS_URL must be a redis:\/\/ or rediss:\/\/ \(TLS\) URL .*unset it to keep each shop's queue and sync state in SQLite files under NEUROON_DATA_DIR/,
+      );
+    }
+    // The message names the scheme it got, never what follows (a password may).
+    expect(() => configFromEnv({ ...base, REDIS_URL: "tcp://user:hunter2@host" })).toThrow(
+      /received "tcp:…"/,
+    );
+    expect(() => configFromEnv({ ...base, REDIS_URL: "tcp://user:hunter2@host" })).not.toThrow(
+      /hunter2/,
+    );
+  });
 });
 
-// The whole flow on each storage backend: SQLite files by default, PostgreSQL with DATABASE_URL.
-describe.each(["sqlite", "postgres"] as const)(
-  "the Shopify app over HTTP (fake Shopify, Neuroon emulator, %s storage)",
-  (backend) => {
+describe("REDIS_URL pointing at no server", () => {
+  it("fails opening a shop's queue within seconds instead of hanging, and closes", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "neuroon-shopify-app-"));
+    // Port 1 refuses connections: the runtime keeps reconnecting in the background.
+    const runtime = createRuntime({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      appUrl: "https://app.example.test",
+      scopes: ["read_products"],
+      dataDir,
+      redisUrl: "redis://127.0.0.1:1",
+      redisKeyPrefix: uniqueKeyPrefix(),
+    });
+    try {
+      await runtime.settings.save({
+        shop: SHOP,
+        neuroonShopId: NEUROON_SHOP_ID,
+        neuroonApiKey: NEUROON_KEY,
+      });
+      const started = Date.now();
+      // What a webhook's enqueue and the worker go through: a 503 (Shopify retries), a recorded error.
+      await expect(runtime.engineFor(SHOP)).rejects.toThrow(/Redis \(REDIS_URL\) is not connected/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+// The whole flow on each storage backend: SQLite files by default, PostgreSQL with DATABASE_URL,
+// and the several-hosts setup (DATABASE_URL + REDIS_URL: queues and sync state in Redis).
+describe.each([
+  { backend: "sqlite", postgres: false, redis: false },
+  { backend: "postgres", postgres: true, redis: false },
+  { backend: "postgres + redis", postgres: true, redis: true },
+] as const)(
+  "the Shopify app over HTTP (fake Shopify, Neuroon emulator, $backend storage)",
+  ({ postgres, redis }) => {
+    const keyPrefix = uniqueKeyPrefix();
     let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
     let fake: FakeShopify;
     let emulator: EmulatorHandle;
@@ -73,9 +150,10 @@ describe.each(["sqlite", "postgres"] as const)(
       });
       dataDir = await mkdtemp(join(tmpdir(), "neuroon-shopify-app-"));
       process.env.SHOPIFY_API_KEY = API_KEY;
-      if (backend === "postgres") database = await createTestDatabase();
+      if (postgres) database = await createTestDatabase();
       runtime = createRuntime({
         databaseUrl: database?.url,
+        ...(redis ? { redisUrl: TEST_REDIS_URL, redisKeyPrefix: keyPrefix } : {}),
         apiKey: API_KEY,
         apiSecret: API_SECRET,
         appUrl: "https://app.example.test",
@@ -105,7 +183,28 @@ describe.each(["sqlite", "postgres"] as const)(
       await fake?.close();
       await rm(dataDir, { recursive: true, force: true });
       await database?.drop();
+      if (redis) await deleteKeysUnder(keyPrefix);
     });
+
+    /** The shop's change queue, opened beside the app's on the same backend. */
+    const shopQueueStats = async (): Promise<QueueStats> => {
+      const read = async (queue: ChangeQueue) => {
+        try {
+          return await queue.stats();
+        } finally {
+          await queue.close();
+        }
+      };
+      return redis
+        ? withRedis((connection) =>
+            read(openBullMqQueue({ connection, prefix: keyPrefix, name: SHOP })),
+          )
+        : read(openSqliteQueue({ path: join(dataDir, "shops", `${SHOP}.queue.db`) }));
+    };
+    const sqliteShopFiles = () =>
+      [".queue.db", ".state.db"].filter((suffix) =>
+        existsSync(join(dataDir, "shops", `${SHOP}${suffix}`)),
+      );
 
     const adminPost = async (fields: Record<string, string>) => {
       const sessionToken = await fake.sessionToken(SHOP);
@@ -158,8 +257,17 @@ describe.each(["sqlite", "postgres"] as const)(
         expect((await runtime.settings.get(SHOP))?.lastFullSyncAt).toBeDefined(),
       );
       // Tokens, webhook ids and settings are where the configuration says, and only there.
-      expect(existsSync(join(dataDir, "shopify.db"))).toBe(backend === "sqlite");
-      expect(existsSync(join(dataDir, "app.db"))).toBe(backend === "sqlite");
+      expect(existsSync(join(dataDir, "shopify.db"))).toBe(!postgres);
+      expect(existsSync(join(dataDir, "app.db"))).toBe(!postgres);
+      // So are the shop's queue and sync state: SQLite files, or keys under the shop's hash tag.
+      if (redis) {
+        expect(existsSync(join(dataDir, "shops"))).toBe(false);
+        const keys = await keysUnder(keyPrefix);
+        expect(keys).toContain(`${keyPrefix}:{${SHOP}}:state:${NEUROON_SHOP_ID}:r`);
+        for (const key of keys) expect(key.startsWith(`${keyPrefix}:{${SHOP}}:`)).toBe(true);
+      } else {
+        expect(sqliteShopFiles()).toEqual([".queue.db", ".state.db"]);
+      }
       if (database) {
         const rows = await withClient(database.url, async (client) => ({
           tokens: (await client.query<{ shop: string }>("SELECT shop FROM shopify_offline_tokens"))
@@ -195,7 +303,15 @@ describe.each(["sqlite", "postgres"] as const)(
         title: "Updated through the app",
       });
       expect(delivery?.status).toBe(200);
+      // Acknowledged once queued: the change waits in the shop's queue (Redis with REDIS_URL).
+      expect(await shopQueueStats()).toMatchObject({ pending: 1, inFlight: 0 });
       await runtime.drainAll();
+      expect(await shopQueueStats()).toEqual({
+        pending: 0,
+        delayed: 0,
+        inFlight: 0,
+        deadLetters: 0,
+      });
       expect(
         emulator.snapshot(NEUROON_SHOP_ID).find((p) => p.externalId === product?.id)?.name,
       ).toBe("Updated through the app");
@@ -284,6 +400,8 @@ describe.each(["sqlite", "postgres"] as const)(
       await fake.uninstall(SHOP);
       await expect(runtime.bridge.tokens.getSession(SHOP)).rejects.toThrow(/no offline token/);
       expect(await runtime.sessionStorage.loadSession(`offline_${SHOP}`)).toBeUndefined();
+      // One connection for every shop; closing a shop's worker leaves no client of its own.
+      if (redis) expect(await appConnections(keyPrefix)).toBe(1);
     });
 
     it("ignores catalog webhooks after uninstall, and shop/redact deletes the shop's data in Neuroon", async () => {
@@ -297,10 +415,18 @@ describe.each(["sqlite", "postgres"] as const)(
         emulator.snapshot(NEUROON_SHOP_ID).find((p) => p.externalId === product?.id)?.name,
       ).not.toBe("After uninstall");
       expect(emulator.snapshot(NEUROON_SHOP_ID).length).toBeGreaterThan(0);
+      if (redis) expect((await keysUnder(keyPrefix)).length).toBeGreaterThan(0);
       const [redact] = await fake.deliver(SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
       expect(redact?.status).toBe(200);
       expect(emulator.snapshot(NEUROON_SHOP_ID)).toEqual([]);
       expect(await runtime.settings.get(SHOP)).toBeUndefined();
+      // The shop's queue and sync state are gone too: its Redis keys, or its SQLite files.
+      if (redis) {
+        expect(await keysUnder(keyPrefix)).toEqual([]);
+        expect(await appConnections(keyPrefix)).toBe(1);
+      } else {
+        expect(sqliteShopFiles()).toEqual([]);
+      }
     });
   },
 );

@@ -35,6 +35,22 @@ async function deleteQueueKeys(name: string): Promise<void> {
   });
 }
 
+async function queueKeys(name: string): Promise<string[]> {
+  return withClient(async (client) => {
+    const found: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, keys] = await client.scan(cursor, {
+        MATCH: `${PREFIX}:{${name}}:*`,
+        COUNT: 500,
+      });
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== "0");
+    return found;
+  });
+}
+
 runChangeQueueConformance("bullmq (redis)", async (clock) => {
   harnessCount += 1;
   const name = `cq-${RUN_ID}-${harnessCount}`;
@@ -145,6 +161,67 @@ describe("BullMqChangeQueue", () => {
       await queue.close();
       expect(await client.get(`${PREFIX}:{${name}}:changes:seq`)).toEqual(expect.any(String));
     });
+  });
+
+  it("drop() deletes every key of the queue, in every state, and nothing of another queue", async () => {
+    const dropped = `${name}-drop`;
+    const kept = `${name}-keep`;
+    const queue = openBullMqQueue({ connection: CONNECTION, prefix: PREFIX, name: dropped });
+    const other = openBullMqQueue({ connection: CONNECTION, prefix: PREFIX, name: kept });
+    try {
+      // More changes than one drop batch, spread over every set a change can be in.
+      const products = Array.from({ length: 2_500 }, (_, i) => ({
+        kind: "product" as const,
+        key: `p${i}`,
+        payload: { i },
+      }));
+      await queue.enqueue([
+        ...products,
+        { kind: "conversion", key: "o1" },
+        { kind: "delete", key: "d1" },
+      ]);
+      const [dead, delayed, leased] = await queue.claim({ limit: 3, leaseMs: 60_000 });
+      expect(await queue.fail(dead?.id ?? "", "bad", { delayMs: 0, maxAttempts: 1 })).toBe("dead");
+      await queue.fail(delayed?.id ?? "", "later", { delayMs: 60_000, maxAttempts: 5 });
+      expect(leased).toBeDefined();
+      expect(await queue.stats()).toEqual({
+        pending: 2_499,
+        delayed: 1,
+        inFlight: 1,
+        deadLetters: 1,
+      });
+      await other.enqueue({ kind: "product", key: "p0" });
+
+      await queue.drop();
+
+      expect(await queueKeys(dropped)).toEqual([]);
+      expect(await queue.stats()).toEqual({ pending: 0, delayed: 0, inFlight: 0, deadLetters: 0 });
+      expect(await queue.lastEnqueuedAt()).toBeUndefined();
+      expect(await other.stats()).toMatchObject({ pending: 1 });
+      // Still open, and starting afresh.
+      await queue.enqueue({ kind: "product", key: "again" });
+      const [change] = await queue.claim({ limit: 10, leaseMs: 60_000 });
+      expect(change).toMatchObject({ id: "1", key: "again", attempts: 0, coalesced: 1 });
+    } finally {
+      await queue.close();
+      await other.close();
+      await deleteQueueKeys(dropped);
+      await deleteQueueKeys(kept);
+    }
+  });
+
+  it("drop() of a queue that never held anything is a no-op", async () => {
+    const queue = openBullMqQueue({
+      connection: CONNECTION,
+      prefix: PREFIX,
+      name: `${name}-empty`,
+    });
+    try {
+      await queue.drop();
+      expect(await queueKeys(`${name}-empty`)).toEqual([]);
+    } finally {
+      await queue.close();
+    }
   });
 
   it("rejects calls after close", async () => {

@@ -295,6 +295,25 @@ while true do
 end
 `;
 
+// ARGV: limit. Deletes up to `limit` changes (hash and set entries); once no set holds any, the
+// queue's other keys. Returns 1 while changes remain, 0 once the queue has no key left. Every
+// change is in at least one of these sets (ready, delayed or leased, or dead), so no SCAN is
+// needed and every key stays in the queue's slot.
+const DROP_LUA = `${LUA_PRELUDE}
+local budget = tonumber(ARGV[1])
+local sets = { B .. ':ready:product', B .. ':ready:delete', B .. ':ready:conversion',
+  B .. ':delayed', B .. ':leased', B .. ':dead', B .. ':last' }
+for _, set in ipairs(sets) do
+  local ids = redis.call('ZRANGE', set, 0, budget - 1)
+  for _, id in ipairs(ids) do redis.call('DEL', ckey(id)) end
+  if #ids > 0 then redis.call('ZREMRANGEBYRANK', set, 0, #ids - 1) end
+  budget = budget - #ids
+  if budget <= 0 then return 1 end
+end
+redis.call('UNLINK', B .. ':seq', B .. ':keys', unpack(sets))
+return 0
+`;
+
 // Commands are registered on a client BullMQ may share with other code, so the names are
 // namespaced and versioned: a changed script gets a new name rather than clobbering a live one.
 // V2: every script that writes a change also maintains B:last.
@@ -307,7 +326,11 @@ const SCRIPTS = {
   neuroonCqReplayV2: REPLAY_LUA,
   neuroonCqStatsV2: STATS_LUA,
   neuroonCqLastEnqueuedV2: LAST_ENQUEUED_LUA,
+  neuroonCqDropV1: DROP_LUA,
 } as const;
+
+// Changes deleted per script call of drop(), so a large queue never blocks Redis for long.
+const DROP_BATCH_SIZE = 1_000;
 
 type ScriptName = keyof typeof SCRIPTS;
 
@@ -447,6 +470,20 @@ export class BullMqChangeQueue implements ChangeQueue {
   async lastEnqueuedAt(): Promise<number | undefined> {
     const at = await this.#run("neuroonCqLastEnqueuedV2", []);
     return at === null || at === undefined ? undefined : Number(at);
+  }
+
+  /**
+   * Deletes every key of this queue: pending, delayed, in-flight and dead changes, the key index
+   * and the id counter (erasing a shop's data, e.g. Shopify's `shop/redact`). The queue stays
+   * open, empty; a queue opened later under the same name and prefix starts afresh. Stop the
+   * workers first: a change claimed before the drop cannot be acked, and an enqueue racing the
+   * drop may survive it. Runs in batches of 1,000 changes, so Redis is never blocked for long.
+   */
+  async drop(): Promise<void> {
+    let isDone = false;
+    while (!isDone) {
+      isDone = Number(await this.#run("neuroonCqDropV1", [String(DROP_BATCH_SIZE)])) === 0;
+    }
   }
 
   /** Closes the connection BullMQ opened (a client passed in as `connection` is left open). */

@@ -91,12 +91,19 @@ return out
 
 const COUNT_LUA = "return redis.call('HLEN', KEYS[1] .. ':r')";
 
+// UNLINK frees the (possibly large) hashes in the background, so the call returns at once.
+const DROP_LUA = `
+local B = KEYS[1]
+return redis.call('UNLINK', B .. ':r', B .. ':ids', B .. ':parent', B .. ':variants', B .. ':meta')
+`;
+
 const SCRIPTS = {
   neuroonStateCountV1: COUNT_LUA,
   neuroonStatePutV1: PUT_LUA,
   neuroonStateDeleteV1: DELETE_LUA,
   neuroonStatePageV1: PAGE_LUA,
   neuroonStateVariantsV1: VARIANTS_LUA,
+  neuroonStateDropV1: DROP_LUA,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -203,6 +210,14 @@ export class RedisSyncStateStore implements SyncStateStore {
     const client = await this.#getClient();
     if (value === undefined) await client.hdel(`${this.#base}:meta`, key);
     else await client.hset(`${this.#base}:meta`, { [key]: JSON.stringify(value) });
+  }
+
+  /**
+   * Deletes every key of this shop's state (records, indexes, run metadata), e.g. for Shopify's
+   * `shop/redact`; other shops under the same name are left alone. The store stays open, empty.
+   */
+  async drop(): Promise<void> {
+    await this.#run("neuroonStateDropV1", []);
   }
 
   /** Closes the connection it opened (a client passed in as `connection` is left open). */

@@ -1,0 +1,211 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EmulatorHandle, startEmulator } from "@neuroon/emulator";
+import { type FakeShopify, startFakeShopify } from "@neuroon/fake-shopify";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { action as settingsAction } from "../app/routes/app._index.js";
+import { createRuntime, type Runtime, setRuntime } from "../app/runtime.server.js";
+import { resetShopifyApp } from "../app/shopify.server.js";
+import { eventually, serveRoute } from "./harness.js";
+import { createTestDatabase } from "./postgres.js";
+import {
+  appConnections,
+  deleteKeysUnder,
+  keysUnder,
+  TEST_REDIS_URL,
+  uniqueKeyPrefix,
+} from "./redis.js";
+
+const API_KEY = "app-client-id";
+const API_SECRET = "app-client-secret-for-tests";
+const SHOP = "neuroon-multi-host.myshopify.com";
+const NEUROON_SHOP_ID = "shop_multihost01";
+const NEUROON_KEY = `sk_${"c3d4".repeat(8)}`;
+
+type Host = "a" | "b";
+
+// Two runtimes are two hosts of one deployment: DATABASE_URL and REDIS_URL shared, a data
+// directory each, and one webhook address in front of both (the load balancer).
+describe("two hosts behind a load balancer (DATABASE_URL + REDIS_URL)", () => {
+  const keyPrefix = uniqueKeyPrefix();
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let fake: FakeShopify;
+  let emulator: EmulatorHandle;
+  let scratch: string;
+  const hosts = {} as Record<Host, Runtime>;
+  let isClosed = false;
+  let balancer: { url: string; close(): Promise<void> };
+  let admin: { url: string; close(): Promise<void> };
+  // Which host the balancer gave each webhook id first; a redelivery goes to the other one.
+  const firstHost = new Map<string, Host>();
+  let routing: "a" | "alternate" = "a";
+  let turn = 0;
+
+  const indexable = () =>
+    fake.products(SHOP).filter((p) => p.status === "ACTIVE" && p.publishedToOnlineStore);
+  const nameInNeuroon = (id: string) =>
+    emulator.snapshot(NEUROON_SHOP_ID).find((p) => p.externalId === id)?.name;
+  /** Sync requests since `from` (an index in the request log) that carried product `id`. */
+  const syncsOf = (id: string, from: number) =>
+    emulator.requests
+      .slice(from)
+      .filter((r) => r.method === "POST" && r.path.endsWith("/products/sync"))
+      .filter((r) =>
+        ((r.body as { products?: { externalId: string }[] }).products ?? []).some(
+          (p) => p.externalId === id,
+        ),
+      ).length;
+
+  beforeAll(async () => {
+    fake = await startFakeShopify({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      shops: [{ domain: SHOP, products: { products: 16 } }],
+    });
+    setAbstractFetchFunc(fake.fetch);
+    emulator = await startEmulator({
+      port: 0,
+      shops: [{ shopId: NEUROON_SHOP_ID, apiKey: NEUROON_KEY, url: `https://${SHOP}` }],
+      rateLimits: false,
+    });
+    database = await createTestDatabase();
+    scratch = await mkdtemp(join(tmpdir(), "neuroon-shopify-hosts-"));
+    process.env.SHOPIFY_API_KEY = API_KEY;
+    for (const host of ["a", "b"] as const) {
+      hosts[host] = createRuntime({
+        apiKey: API_KEY,
+        apiSecret: API_SECRET,
+        appUrl: "https://app.example.test",
+        scopes: ["read_products", "read_inventory", "read_orders"],
+        // Not created: with both URLs set, a host keeps nothing on its disk.
+        dataDir: join(scratch, host),
+        databaseUrl: database.url,
+        redisUrl: TEST_REDIS_URL,
+        redisKeyPrefix: keyPrefix,
+        neuroonBaseUrl: emulator.url,
+        drainIntervalMs: 25,
+        coalesce: { quietMs: 0 },
+      });
+    }
+    balancer = await serveRoute(({ request }) => {
+      const id = request.headers.get("x-shopify-webhook-id") ?? "";
+      const first = firstHost.get(id);
+      const host: Host = first
+        ? first === "a"
+          ? "b"
+          : "a"
+        : routing === "a" || turn++ % 2 === 0
+          ? "a"
+          : "b";
+      if (!first) firstHost.set(id, host);
+      return hosts[host].bridge.webhooks.handleRequest(request);
+    });
+    // The admin page is served by host A.
+    setRuntime(hosts.a);
+    resetShopifyApp();
+    admin = await serveRoute(settingsAction);
+    fake.subscribe(`${balancer.url}/webhooks`, [
+      "products/update",
+      "app/uninstalled",
+      "shop/redact",
+      "bulk_operations/finish",
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([balancer?.close(), admin?.close()]);
+    if (!isClosed) for (const runtime of Object.values(hosts)) await runtime.close();
+    setRuntime(undefined);
+    await emulator?.close();
+    await fake?.close();
+    await database?.drop();
+    await rm(scratch, { recursive: true, force: true });
+    await deleteKeysUnder(keyPrefix);
+  });
+
+  it("connects through host A; host B sees the shop's settings and token", async () => {
+    const response = await fetch(`${admin.url}/app?shop=${SHOP}`, {
+      signal: AbortSignal.timeout(10_000),
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${await fake.sessionToken(SHOP)}`,
+        "user-agent": "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 Safari/605.1.15",
+      },
+      body: new URLSearchParams({ neuroonShopId: NEUROON_SHOP_ID, neuroonApiKey: NEUROON_KEY }),
+    });
+    expect(await response.json()).toMatchObject({ ok: true });
+    await eventually(async () =>
+      expect((await hosts.b.settings.get(SHOP))?.lastFullSyncAt).toBeDefined(),
+    );
+    expect(emulator.snapshot(NEUROON_SHOP_ID).filter((p) => !p.parentExternalId)).toHaveLength(
+      indexable().length,
+    );
+    expect((await hosts.b.bridge.tokens.getSession(SHOP)).accessToken).toBeTruthy();
+  });
+
+  it("a webhook acknowledged by host A is synced by host B's worker", async () => {
+    hosts.b.startWorkers(); // host A runs no worker yet
+    const from = emulator.requests.length;
+    const product = indexable()[0]?.id as string;
+    const [delivery] = await fake.updateProduct(SHOP, product, { title: "Queued on A" });
+    expect(delivery?.status).toBe(200);
+    expect(firstHost.get(delivery?.webhookId as string)).toBe("a");
+    await eventually(() => expect(nameInNeuroon(product)).toBe("Queued on A"));
+    expect(syncsOf(product, from)).toBe(1);
+  });
+
+  it("with both workers draining and webhooks (and Shopify's retries) spread over both hosts, every change reaches Neuroon exactly once", async () => {
+    hosts.a.startWorkers();
+    routing = "alternate";
+    // Slow sync answers keep both workers inside a drain at once, where a change handed to both
+    // would be sent twice (neither would have recorded it yet).
+    emulator.faults.delay(150, {
+      match: { path: `/api/plugin/shops/${NEUROON_SHOP_ID}/products/sync` },
+      durationMs: 30_000,
+    });
+    const from = emulator.requests.length;
+    const products = indexable()
+      .slice(1, 11)
+      .map((p) => p.id);
+    const webhookIds: string[] = [];
+    for (const [i, product] of products.entries()) {
+      const [delivery] = await fake.updateProduct(SHOP, product, { title: `Edit ${i}` });
+      expect(delivery?.status).toBe(200);
+      webhookIds.push(delivery?.webhookId as string);
+    }
+    expect(new Set(webhookIds.map((id) => firstHost.get(id)))).toEqual(new Set(["a", "b"]));
+    // Shopify delivers again (a slow 200, a timeout): each retry lands on the other host.
+    for (const id of webhookIds.slice(0, 5)) expect((await fake.redeliver(id)).status).toBe(200);
+    await eventually(() =>
+      expect(products.map(nameInNeuroon)).toEqual(products.map((_, i) => `Edit ${i}`)),
+    );
+    // Both workers keep polling a while longer: nothing is sent again.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(products.map((id) => syncsOf(id, from))).toEqual(products.map(() => 1));
+  });
+
+  it("uninstall, then shop/redact through either host removes the shop's Redis keys for good", async () => {
+    expect((await keysUnder(keyPrefix)).length).toBeGreaterThan(0);
+    const [uninstalled] = await fake.uninstall(SHOP);
+    expect(uninstalled?.status).toBe(200);
+    const [redact] = await fake.deliver(SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
+    expect(redact?.status).toBe(200);
+    expect(emulator.snapshot(NEUROON_SHOP_ID)).toEqual([]);
+    expect(await keysUnder(keyPrefix)).toEqual([]);
+    // Both hosts' workers keep running and had the shop open: neither writes a key again.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await keysUnder(keyPrefix)).toEqual([]);
+    // One connection per host, however many shops it served.
+    expect(await appConnections(keyPrefix)).toBe(2);
+  });
+
+  it("closing the hosts closes their Redis connections and left nothing on their disks", async () => {
+    isClosed = true;
+    for (const runtime of Object.values(hosts)) await runtime.close();
+    expect(await appConnections(keyPrefix)).toBe(0);
+    expect(existsSync(join(scratch, "a"))).toBe(false);
+    expect(existsSync(join(scratch, "b"))).toBe(false);
+  });
+});
