@@ -113,6 +113,22 @@ describe("categoryPaths", () => {
     expect(find).toHaveBeenCalledTimes(4);
   });
 
+  test("a cycle far up a deep chain still ends the path", () => {
+    // 100 levels: past the short-path bookkeeping, 100 → 99 → … → 1 → 50 again.
+    const nodes = Array.from({ length: 100 }, (_, i) => ({
+      id: i + 1,
+      name: `n${i + 1}`,
+      parentId: i === 0 ? 50 : i,
+    }));
+    const warnings: string[] = [];
+    const result = categoryPaths([100], buildCategoryLookup(nodes), {
+      onWarning: (warning) => warnings.push(`${warning.code} ${warning.categoryId}`),
+    });
+    expect(result).toHaveLength(100);
+    expect(result.at(-1)).toBe("n1");
+    expect(warnings).toEqual(["cycle 50"]);
+  });
+
   test("property: terminates on any random parent graph, output has no duplicates or blanks", () => {
     const graph = fc.array(
       fc.record({

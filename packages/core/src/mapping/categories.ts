@@ -1,3 +1,4 @@
+import { SeenValues } from "./seen-values.js";
 import { dedupeStrings } from "./strings.js";
 
 /** A store category id: WooCommerce numbers, Medusa `pcat_…` strings, Shopify GIDs. */
@@ -101,7 +102,9 @@ function walkToRoot(
     return [];
   }
   const path = [node];
-  const visited = new Set<CategoryId>([id, node.id]);
+  const visited = new SeenValues<CategoryId>();
+  visited.add(id);
+  visited.add(node.id);
   for (;;) {
     const parentId = node.parentId;
     if (isRootParent(parentId)) return path;

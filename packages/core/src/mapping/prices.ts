@@ -43,6 +43,7 @@ interface ConversionPlan {
 }
 
 const MAX_MINOR_UNITS = 8;
+const MAX_SAFE_MINOR_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Computes `price` and `salePrice` exactly as the storefront displays them.
@@ -139,7 +140,7 @@ function convert(amount: Decimal, plan: ConversionPlan): number {
     amount.units * plan.numeratorFactor,
     plan.denominatorFactor * pow10(amount.scale),
   );
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (minor > MAX_SAFE_MINOR_UNITS) {
     throw new MappingError(
       "invalid-amount",
       `the amount is too large to send as a JSON number; received ${minor} minor units.`,

@@ -59,4 +59,22 @@ describe("cleanLine and dedupeStrings", () => {
   test("dedupeStrings drops non-strings and blanks, keeps first spelling and order", () => {
     expect(dedupeStrings(["B", 1, null, " ", "a", "b", "A "])).toEqual(["B", "a"]);
   });
+
+  test("property: dedupeStrings keeps the first spelling of each label, short lists or long", () => {
+    const label = fc.constantFrom("Men", "men", " MEN ", "T-Shirts", "t-shirts", "Sale", " ", "x");
+    const labels = fc.array(fc.oneof(label, fc.string({ maxLength: 3 })), { maxLength: 60 });
+    fc.assert(
+      fc.property(labels, (values) => {
+        const seen = new Set<string>();
+        const expected: string[] = [];
+        for (const value of values) {
+          const cleaned = cleanLine(value);
+          if (cleaned === "" || seen.has(cleaned.toLowerCase())) continue;
+          seen.add(cleaned.toLowerCase());
+          expected.push(cleaned);
+        }
+        expect(dedupeStrings(values)).toEqual(expected);
+      }),
+    );
+  });
 });

@@ -1,3 +1,5 @@
+import { SeenValues } from "./seen-values.js";
+
 const WHITESPACE_RUN_RE = /\s+/g;
 
 /** Trims and collapses every whitespace run (newlines, tabs, NBSP) to one space: for single-line values. */
@@ -33,7 +35,7 @@ export function collapseWhitespace(text: string): string {
  * spelling and the original order.
  */
 export function dedupeStrings(values: Iterable<unknown>): string[] {
-  const seen = new Set<string>();
+  const seen = new SeenValues<string>();
   const result: string[] = [];
   for (const value of values) {
     if (typeof value !== "string") continue;

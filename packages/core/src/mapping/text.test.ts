@@ -367,3 +367,81 @@ describe("toPlainText: entities decoded one at a time, raw text, reused state", 
     );
   });
 });
+
+describe("toPlainText: the hand-written shortcode scan and direct entity decoding", () => {
+  test.each<[string, string, string]>([
+    ["a bracket inside a failed tag", "[a [gallery]] x", "[a ] x"],
+    ["attributes after a no-break space", "[x\u00a0y] z", "z"],
+    ["attributes after a tab", "[x\ty] z", "z"],
+    ["a slash must touch the name", "a [/ x] b", "a [/ x] b"],
+    ["closing tag with attributes", "a [/x y] b", "a b"],
+    ["names start with a letter; separators make a tag", "[1] [-a] [a_] [a-b]", "[1] [-a]"],
+    ["known names in any case", "[PRODUCTS] x", "x"],
+    ["unterminated attributes are prose", "a [gallery ids=1 b", "a [gallery ids=1 b"],
+    ["a tag inside brackets", "[[gallery]]", "[ ]"],
+    ["decoded brackets form a tag", "&#91;/x&#93; y", "y"],
+    ["unfinished numeric entities are text", "x &# &#x &#; &#x; &#xg", "x &# &#x &#; &#x; &#xg"],
+    ["legacy entity cut by a tag", "&noti<b>x</b>", "¬ix"],
+    ["legacy entity at the end of the input", "x &amp", "x &"],
+    ["one semicolon belongs to the entity", "&amp;; &ampfoo", "&; &foo"],
+    ["entity of two code points", "&NotEqualTilde;", "\u2242\u0338"],
+    ["out-of-range code points", "&#x110000; &#99999999999;", "\ufffd \ufffd"],
+    ["lone ampersands", "a & b &&c", "a & b &&c"],
+  ])("%s", (_label, html, expected) => {
+    expect(toPlainText(html)).toBe(expected);
+  });
+
+  test("property: shortcode tags go exactly where the WordPress pattern matches", () => {
+    // The pattern and the rule the scan replaced, as a reference.
+    const pattern = /\[(\/?)([A-Za-z][\w-]*)(\s[^[\]]*)?\]/g;
+    const known = new Set(["gallery", "caption", "products", "row", "vc_row"]);
+    const reference = (text: string) =>
+      text
+        .replace(pattern, (match, slash: string, name: string, attributes?: string) =>
+          slash === "/" ||
+          attributes !== undefined ||
+          /[_-]/.test(name) ||
+          known.has(name.toLowerCase())
+            ? " "
+            : match,
+        )
+        .replace(/\s+/g, " ")
+        .trim();
+    const bracketText = fc
+      .array(
+        fc.constantFrom(
+          "[",
+          "]",
+          "/",
+          "gallery",
+          "Caption",
+          "row",
+          "vc_row",
+          "x",
+          "a-b",
+          "1",
+          "_",
+          " ",
+          "\t",
+          "\u00a0",
+          "=",
+          '"',
+          "ids=1",
+        ),
+        { maxLength: 30 },
+      )
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(bracketText, (text) => {
+        expect(toPlainText(text, { maxLength: 10_000 })).toBe(reference(text));
+      }),
+    );
+  });
+
+  test("plain text with single spaces is returned as it is, trimmed", () => {
+    const text = "Soft organic cotton, pre-shrunk & ready <3";
+    expect(toPlainText(`  ${text} `)).toBe(text);
+    expect(toPlainText("tab\there, two  spaces")).toBe("tab here, two spaces");
+    expect(toPlainText("Colour [Red]")).toBe("Colour [Red]");
+  });
+});

@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import { DecodingMode, EntityDecoder, htmlDecodeTree } from "entities/decode";
 import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 import { describeValue, MappingError } from "./errors.js";
 import { RECOMMENDED_DESCRIPTION_LENGTH_CHARS } from "./limits.js";
@@ -55,58 +56,56 @@ const ELEMENT_KINDS = new Map<string, Kind>([
   ...kinds(Kind.RawText, "xmp noembed noframes plaintext"),
 ]);
 
-/** A known element, found by {@link findElement} straight from the source text. */
+/** A known element, found by {@link findElement} straight from the source code units. */
 interface ElementEntry {
   readonly name: string;
   readonly kind: Kind;
-  readonly hash: number;
+  /** `name`'s code units, to compare with the source without reading a string. */
+  readonly units: Uint16Array;
 }
 
-// An open-addressing table keyed by a hash of the lower-cased name, so a tag is looked up from its
-// position in the source without slicing or lower-casing a string (a description has dozens of
-// tags). 256 slots for ~70 names: most lookups, known or not, probe one or two slots.
+// An open-addressing table keyed by the length and the first and last letters of a name, so a
+// tag is looked up from its position in the source without slicing or lower-casing a string (a
+// description has dozens of tags). 256 slots for ~70 names: lookups, known or not, probe about
+// one slot on average.
 const ELEMENT_SLOT_MASK = 0xff;
 const ELEMENT_SLOTS = new Int16Array(ELEMENT_SLOT_MASK + 1).fill(-1);
 const ELEMENTS: ElementEntry[] = [];
 for (const [name, kind] of ELEMENT_KINDS) {
-  const hash = hashName(name, 0, name.length);
-  let slot = hash & ELEMENT_SLOT_MASK;
+  const units = Uint16Array.from(name, (char) => char.charCodeAt(0));
+  let slot = elementSlot(units, 0, units.length);
   while ((ELEMENT_SLOTS[slot] as number) !== -1) slot = (slot + 1) & ELEMENT_SLOT_MASK;
   ELEMENT_SLOTS[slot] = ELEMENTS.length;
-  ELEMENTS.push({ name, kind, hash });
+  ELEMENTS.push({ name, kind, units });
 }
 
-function hashName(text: string, start: number, end: number): number {
-  let hash = end - start;
-  // `| 0x20` lower-cases ASCII letters and leaves digits and `-` alone.
-  for (let i = start; i < end; i += 1)
-    hash = (Math.imul(hash, 31) + (text.charCodeAt(i) | 0x20)) | 0;
-  return (hash ^ (hash >>> 13)) | 0;
+/** The first slot to probe for the name `units[start..end)`; `| 0x20` lower-cases ASCII letters. */
+function elementSlot(units: Uint16Array, start: number, end: number): number {
+  const first = (units[start] as number) | 0x20;
+  const last = (units[end - 1] as number) | 0x20;
+  return (first * 7 + last * 31 + (end - start) * 131) & ELEMENT_SLOT_MASK;
 }
 
-/** The element named by `text[start..end)`, case-insensitively; `undefined` for inline/unknown ones. */
-function findElement(text: string, start: number, end: number): ElementEntry | undefined {
-  const hash = hashName(text, start, end);
+/** The element named by `units[start..end)`, case-insensitively; `undefined` for inline/unknown ones. */
+function findElement(units: Uint16Array, start: number, end: number): ElementEntry | undefined {
   const length = end - start;
-  for (let slot = hash & ELEMENT_SLOT_MASK; ; slot = (slot + 1) & ELEMENT_SLOT_MASK) {
+  for (let slot = elementSlot(units, start, end); ; slot = (slot + 1) & ELEMENT_SLOT_MASK) {
     const index = ELEMENT_SLOTS[slot] as number;
     if (index === -1) return undefined;
     const entry = ELEMENTS[index] as ElementEntry;
-    if (entry.hash === hash && entry.name.length === length && sameName(text, start, entry.name)) {
-      return entry;
-    }
+    const name = entry.units;
+    if (name.length !== length) continue;
+    let i = 0;
+    while (i < length && ((units[start + i] as number) | 0x20) === name[i]) i += 1;
+    if (i === length) return entry;
   }
 }
 
-function sameName(text: string, start: number, name: string): boolean {
-  for (let i = 0; i < name.length; i += 1) {
-    if ((text.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-const BR_ELEMENT = findElement("br", 0, 2) as ElementEntry;
+const BR_ELEMENT = ELEMENTS.find((entry) => entry.name === "br") as ElementEntry;
 const UNORDERED_BULLET = "• ";
+/** Whitespace other than single spaces: text without any has nothing to collapse. */
+const UNCOLLAPSED_WHITESPACE_RE = / \s|[^\S ]/;
+
 /**
  * True when a tag, comment, doctype or entity could start somewhere in `text` (`<` followed by a
  * letter, `!`, `/` or `?`; `&` followed by a letter or `#`). Text without any is not tokenized.
@@ -128,11 +127,6 @@ function hasMarkup(text: string): boolean {
   return false;
 }
 
-/**
- * WordPress shortcode tags: `[name]`, `[name attr="v"]`, `[name /]`, `[/name]`. Linear: the
- * attribute part cannot contain brackets, so every attempt ends at the next bracket.
- */
-const SHORTCODE_RE = /\[(\/?)([A-Za-z][\w-]*)(\s[^[\]]*)?\]/g;
 // Bare `[word]` is also ordinary prose ("[sic]", "Colour [Red]"); it is stripped only for these
 // names. Closing tags, tags with attributes and names with `_`/`-` (vc_row, et_pb_text) always go.
 const KNOWN_SHORTCODES = new Set([
@@ -169,19 +163,69 @@ const KNOWN_SHORTCODES = new Set([
   "vimeo",
 ]);
 
-function replaceShortcode(
-  match: string,
-  slash: string,
-  name: string,
-  attributes: string | undefined,
-): string {
-  const isShortcode =
-    slash === "/" ||
-    attributes !== undefined ||
-    name.includes("_") ||
-    name.includes("-") ||
-    KNOWN_SHORTCODES.has(name.toLowerCase());
-  return isShortcode ? " " : match;
+/**
+ * `text` with its WordPress shortcode tags (`[name]`, `[name attr="v"]`, `[name /]`, `[/name]`)
+ * replaced by a space: what `text.replace(/\[(\/?)([A-Za-z][\w-]*)(\s[^[\]]*)?\]/g, …)` did,
+ * scanned by hand because a replace callback cost about a microsecond a description. Linear: the
+ * attribute part cannot contain brackets, so every attempt ends at the next bracket.
+ */
+function stripShortcodeTags(text: string): string {
+  let result = "";
+  let copiedUpTo = 0;
+  let open = text.indexOf("[");
+  while (open !== -1) {
+    const end = shortcodeTagEnd(text, open);
+    if (end === -1) {
+      open = text.indexOf("[", open + 1);
+      continue;
+    }
+    result += `${text.slice(copiedUpTo, open)} `;
+    copiedUpTo = end;
+    open = text.indexOf("[", end);
+  }
+  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
+}
+
+/**
+ * The index after the `]` of the shortcode tag that starts at `text[open]` (a `[`), or -1 when
+ * none starts there or it is a bare `[word]` of prose.
+ */
+function shortcodeTagEnd(text: string, open: number): number {
+  let i = open + 1;
+  const isClosingTag = text.charCodeAt(i) === 0x2f; // /
+  if (isClosingTag) i += 1;
+  if (!isAsciiLetter(text.charCodeAt(i))) return -1;
+  const nameStart = i;
+  let hasSeparator = false; // `_` or `-`: vc_row, et_pb_text
+  for (i += 1; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5f || code === 0x2d) hasSeparator = true;
+    else if (!isAsciiLetter(code) && !isAsciiDigit(code)) break;
+  }
+  const afterName = text.charCodeAt(i);
+  const isBareTag = afterName === 0x5d; // ]
+  if (isBareTag) {
+    const isTag =
+      isClosingTag || hasSeparator || KNOWN_SHORTCODES.has(text.slice(nameStart, i).toLowerCase());
+    return isTag ? i + 1 : -1;
+  }
+  // Attributes: a whitespace, then anything but brackets up to the `]`.
+  if (!isWhitespaceCode(afterName)) return -1;
+  for (i += 1; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5d) return i + 1;
+    if (code === 0x5b) return -1;
+  }
+  return -1;
+}
+
+function isAsciiLetter(code: number): boolean {
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x7a;
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 interface ListState {
@@ -206,10 +250,9 @@ function isWhitespaceCode(code: number): boolean {
   );
 }
 
-/** ASCII letters, digits and `#`: what may follow `&` in an entity, up to its `;`. */
+/** ASCII letters, digits and `#`: what may follow `&` in an entity. */
 function isEntityNameCode(code: number): boolean {
-  const lower = code | 0x20;
-  return (lower >= 0x61 && lower <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x23;
+  return isAsciiLetter(code) || isAsciiDigit(code) || code === 0x23;
 }
 
 /**
@@ -242,18 +285,24 @@ export function toPlainText(
     );
   }
   if (typeof html !== "string" || html === "") return "";
+  const stripShortcodes = options.stripShortcodes ?? true;
+  const isPlain = !hasMarkup(html);
+  if (
+    isPlain &&
+    !UNCOLLAPSED_WHITESPACE_RE.test(html) &&
+    !(stripShortcodes && html.includes("["))
+  ) {
+    // Plain text with single spaces only (Medusa's descriptions) is already what Neuroon wants:
+    // the writer would copy it character by character only to trim it.
+    return truncateAtWord(html.trim(), maxLength);
+  }
   // One writer and one tokenizer for the whole process, reset per call: toPlainText is
   // synchronous and its callbacks never call out, so a call cannot start inside another one.
   // A call that threw half-way leaves nothing behind: `reset` overwrites all the state.
   const writer = WRITER;
-  writer.reset(
-    html,
-    maxLength,
-    options.stripShortcodes ?? true,
-    options.keepSourceLineBreaks ?? false,
-  );
-  if (!hasMarkup(html)) {
-    // No markup and no entities (Medusa's plain descriptions): nothing for the tokenizer to do.
+  writer.reset(html, maxLength, stripShortcodes, options.keepSourceLineBreaks ?? false);
+  if (isPlain) {
+    // No markup and no entities: nothing for the tokenizer to do.
     writer.writePlainText();
     writer.flushText();
   } else {
@@ -273,30 +322,81 @@ export function toPlainText(
 }
 
 /**
+ * Growable UTF-16 code units with a `Buffer` over the same memory, so strings go in and out with
+ * one copy each (lone surrogates kept, which `TextDecoder` would replace). Reading code
+ * units from a typed array costs well under half of `String#charCodeAt`, which checks the string's
+ * representation on every call.
+ */
+class CodeUnits {
+  units: Uint16Array = new Uint16Array(INITIAL_CAPACITY_UNITS);
+  private bytes: Buffer = Buffer.from(this.units.buffer);
+
+  /** Makes room for `capacity` units, keeping the first `keep` ones. */
+  reserve(capacity: number, keep: number): void {
+    if (capacity <= this.units.length) return;
+    const grown = new Uint16Array(Math.max(capacity, this.units.length * 2));
+    grown.set(this.units.subarray(0, keep));
+    this.setUnits(grown);
+  }
+
+  /** Copies `text` to the start and returns the units. */
+  load(text: string): Uint16Array {
+    this.reserve(text.length, 0);
+    // A native copy costs a call through `Buffer#write`; short strings are cheaper in a loop.
+    if (text.length > MAX_LOOP_COPY_UNITS) this.bytes.write(text, 0, "utf16le");
+    else for (let i = 0; i < text.length; i += 1) this.units[i] = text.charCodeAt(i);
+    return this.units;
+  }
+
+  /** The first `length` units as one flat string. */
+  read(length: number): string {
+    return this.bytes.toString("utf16le", 0, length * 2);
+  }
+
+  /** Does not hold on to the memory of a huge description. */
+  shrink(): void {
+    if (this.units.length > MAX_KEPT_CAPACITY_UNITS) {
+      this.setUnits(new Uint16Array(INITIAL_CAPACITY_UNITS));
+    }
+  }
+
+  private setUnits(units: Uint16Array): void {
+    this.units = units;
+    this.bytes = Buffer.from(units.buffer);
+  }
+}
+
+const INITIAL_CAPACITY_UNITS = 4096;
+const MAX_KEPT_CAPACITY_UNITS = 1 << 16;
+const MAX_LOOP_COPY_UNITS = 64;
+
+/**
  * The tokenizer callbacks: turns tokens into collapsed text with breaks, bullets and an early stop.
  * A class (one shape, shared methods) keeps the tokenizer's calls monomorphic.
  *
- * Text is written as it comes, straight from the source: the characters of each text token are
- * copied into one reusable UTF-16 buffer with whitespace collapsed on the way (no slices, no
- * per-token strings), and the buffer becomes one flat string once, at the end (a rope built with
- * `+=` is several times slower to scan for whoever reads it next). The main tokenizer does not
- * decode entities; only the entities themselves go through htmlparser2's decoder (see
- * `decodeEntities`). Text that may hold a shortcode (a `[` since the last block tag) or must keep
- * its source line breaks is gathered into a string first, as the shortcode pattern and the line
- * split need it whole.
+ * The input is copied once into code units, and text is written as it comes, straight from them:
+ * the characters of each text token are copied into one reusable output buffer with whitespace
+ * collapsed on the way (no slices, no per-token strings), and the output becomes one flat string
+ * once, at the end (a rope built with `+=` is several times slower to scan for whoever reads it
+ * next). The tokenizer does not decode entities; each entity goes to the `entities` package's
+ * decoder, the one htmlparser2 uses (see `decodeEntityAt`). Text that may hold a shortcode (a `[`
+ * since the last block tag) or must keep its source line breaks is gathered into a string first,
+ * as the shortcode scan and the line split need it whole.
  */
 class PlainTextWriter implements TokenizerCallbacks {
   isFull = false;
   tokenizer: Tokenizer | undefined;
   private html = "";
+  /** `html` as code units (in `input.units[0..html.length)`), for every per-character loop. */
+  private readonly input = new CodeUnits();
   private maxLength = 0;
   private stripShortcodes = true;
   private keepSourceLineBreaks = false;
-  /** The output so far: UTF-16 code units in `out[0..outLength)`, made a string by `finish`. */
-  private out: Uint16Array = new Uint16Array(INITIAL_OUT_CAPACITY);
-  /** The same memory as `out`, for `Buffer#toString("utf16le")`. */
-  private outBytes: Buffer = Buffer.from(this.out.buffer);
+  /** The output so far: `output.units[0..outLength)`, made a string by `finish`. */
+  private readonly output = new CodeUnits();
   private outLength = 0;
+  /** Gathered text on its way to the output (see `writeString`). */
+  private readonly scratch = new CodeUnits();
   /** Text held back since the last block tag (see the class comment); empty when streaming. */
   private readonly textParts: string[] = [];
   private isGathering = false;
@@ -318,6 +418,7 @@ class PlainTextWriter implements TokenizerCallbacks {
 
   reset(html: string, maxLength: number, stripShortcodes: boolean, keepSourceLineBreaks: boolean) {
     this.html = html;
+    this.input.load(html);
     this.maxLength = maxLength;
     this.stripShortcodes = stripShortcodes;
     this.keepSourceLineBreaks = keepSourceLineBreaks;
@@ -342,17 +443,12 @@ class PlainTextWriter implements TokenizerCallbacks {
 
   /** The text written so far, as one flat string; drops the reference to the input. */
   finish(): string {
-    // One copy of the code units, lone surrogates kept (a `TextDecoder` would replace them).
-    const text = this.outBytes.toString("utf16le", 0, this.outLength * 2);
+    const text = this.output.read(this.outLength);
     this.html = "";
-    // Do not hold on to the buffer of a huge description.
-    if (this.out.length > MAX_KEPT_OUT_CAPACITY) this.setOut(new Uint16Array(INITIAL_OUT_CAPACITY));
+    this.input.shrink();
+    this.output.shrink();
+    this.scratch.shrink();
     return text;
-  }
-
-  private setOut(out: Uint16Array): void {
-    this.out = out;
-    this.outBytes = Buffer.from(out.buffer);
   }
 
   ontext(sectionStart: number, endIndex: number): void {
@@ -371,12 +467,12 @@ class PlainTextWriter implements TokenizerCallbacks {
       if (this.nextBracket < endIndex) this.isGathering = true;
     }
     if (this.isRawText) {
-      this.writeText(html, start, endIndex);
+      this.writeSource(start, endIndex);
       return;
     }
-    // Entities: the text between them is written straight from the source; each entity alone
-    // (`&`, letters, digits and `#`, then an optional `;`: everything the decoder can read) goes
-    // to htmlparser2's decoder. An `&` not followed by any of those is text.
+    // Entities: the text between them is written straight from the source, and each entity is
+    // decoded where it stands. An `&` not followed by a letter, digit or `#` is text.
+    const units = this.input.units;
     let textStart = start;
     let searchFrom = start;
     for (;;) {
@@ -386,20 +482,16 @@ class PlainTextWriter implements TokenizerCallbacks {
       }
       const ampersand = this.nextAmpersand;
       if (ampersand >= endIndex) break;
-      let end = ampersand + 1;
-      while (end < endIndex && isEntityNameCode(html.charCodeAt(end))) end += 1;
-      if (end === ampersand + 1) {
-        searchFrom = end;
-        continue;
-      }
-      if (end < endIndex && html.charCodeAt(end) === 0x3b) end += 1; // ;
-      this.writeText(html, textStart, ampersand);
-      decodeEntities(html.slice(ampersand, end));
+      searchFrom = ampersand + 1;
+      if (searchFrom === endIndex || !isEntityNameCode(units[searchFrom] as number)) continue;
+      this.writeSource(textStart, ampersand);
+      const length = decodeEntityAt(html, ampersand);
       if (this.isFull) return;
-      textStart = end;
-      searchFrom = end;
+      // Not an entity (`&bogus;`, length 0): the `&` stays in the text.
+      textStart = ampersand + length;
+      if (length > 0) searchFrom = textStart;
     }
-    this.writeText(html, textStart, endIndex);
+    this.writeSource(textStart, endIndex);
   }
 
   /** The whole input as text without entities (see `hasMarkup`); shortcodes still apply. */
@@ -408,11 +500,11 @@ class PlainTextWriter implements TokenizerCallbacks {
     this.ontext(0, this.html.length);
   }
 
-  /** Writes `text[start..end)`, or gathers it when it may hold a shortcode. */
-  writeText(text: string, start: number, end: number): void {
+  /** Writes `html[start..end)`, or gathers it when it may hold a shortcode. */
+  private writeSource(start: number, end: number): void {
     if (this.isFull || start >= end) return;
-    if (this.isGathering) this.textParts.push(text.slice(start, end));
-    else this.writeRange(text, start, end);
+    if (this.isGathering) this.textParts.push(this.html.slice(start, end));
+    else this.writeRange(this.input.units, start, end);
   }
 
   ontextentity(codePoint: number): void {
@@ -438,20 +530,20 @@ class PlainTextWriter implements TokenizerCallbacks {
   }
 
   onopentagname(start: number, endIndex: number): void {
-    this.element = findElement(this.html, start, endIndex);
+    this.element = findElement(this.input.units, start, endIndex);
     this.listStart = "";
   }
 
   onattribname(start: number, endIndex: number): void {
-    const html = this.html;
+    const units = this.input.units;
     this.isReadingListStart =
       this.element?.name === "ol" &&
       endIndex - start === 5 &&
-      (html.charCodeAt(start) | 0x20) === 0x73 && // s
-      (html.charCodeAt(start + 1) | 0x20) === 0x74 && // t
-      (html.charCodeAt(start + 2) | 0x20) === 0x61 && // a
-      (html.charCodeAt(start + 3) | 0x20) === 0x72 && // r
-      (html.charCodeAt(start + 4) | 0x20) === 0x74; // t
+      ((units[start] as number) | 0x20) === 0x73 && // s
+      ((units[start + 1] as number) | 0x20) === 0x74 && // t
+      ((units[start + 2] as number) | 0x20) === 0x61 && // a
+      ((units[start + 3] as number) | 0x20) === 0x72 && // r
+      ((units[start + 4] as number) | 0x20) === 0x74; // t
   }
 
   onattribdata(start: number, endIndex: number): void {
@@ -483,7 +575,7 @@ class PlainTextWriter implements TokenizerCallbacks {
   }
 
   onclosetag(start: number, endIndex: number): void {
-    const element = findElement(this.html, start, endIndex);
+    const element = findElement(this.input.units, start, endIndex);
     if (element === undefined) return;
     if (element.kind === Kind.RawText) this.isRawText = false;
     else this.closeTag(element);
@@ -507,11 +599,9 @@ class PlainTextWriter implements TokenizerCallbacks {
     }
     let text = parts.length === 1 ? (parts[0] as string) : parts.join("");
     parts.length = 0;
-    if (this.stripShortcodes && text.includes("[")) {
-      text = text.replace(SHORTCODE_RE, replaceShortcode);
-    }
+    if (this.stripShortcodes) text = stripShortcodeTags(text);
     if (!this.keepSourceLineBreaks) {
-      this.writeRange(text, 0, text.length);
+      this.writeString(text);
       return;
     }
     const lines = text.split(/\r\n?|\n/);
@@ -522,9 +612,14 @@ class PlainTextWriter implements TokenizerCallbacks {
       if (line.trim() === "") continue;
       if (newlines > 0) this.lineBreak(newlines > 1 ? 2 : 1);
       newlines = 0;
-      this.writeRange(line, 0, line.length);
+      this.writeString(line);
     }
     if (newlines > 0) this.lineBreak(newlines > 1 ? 2 : 1);
+  }
+
+  /** Writes `text` like text from the source (through the scratch code units). */
+  private writeString(text: string): void {
+    this.writeRange(this.scratch.load(text), 0, text.length);
   }
 
   private lineBreak(count: number): void {
@@ -532,18 +627,14 @@ class PlainTextWriter implements TokenizerCallbacks {
     this.pendingSpace = false;
   }
 
-  /** Makes room for `count` more code units in `out`. */
+  /** Makes room for `count` more code units in the output. */
   private reserve(count: number): void {
-    const needed = this.outLength + count;
-    if (needed <= this.out.length) return;
-    const grown = new Uint16Array(Math.max(needed, this.out.length * 2));
-    grown.set(this.out.subarray(0, this.outLength));
-    this.setOut(grown);
+    this.output.reserve(this.outLength + count, this.outLength);
   }
 
   private append(code: number): void {
     this.reserve(1);
-    this.out[this.outLength] = code;
+    this.output.units[this.outLength] = code;
     this.outLength += 1;
   }
 
@@ -577,24 +668,24 @@ class PlainTextWriter implements TokenizerCallbacks {
   }
 
   /**
-   * Writes `text[start..end)` with whitespace collapsed, in one pass that copies the characters
-   * into `out`. Stops once the output is longer than `maxLength` and pauses the tokenizer.
+   * Writes `units[start..end)` with whitespace collapsed, in one pass that copies the characters
+   * to the output. Stops once the output is longer than `maxLength` and pauses the tokenizer.
    */
-  private writeRange(text: string, start: number, end: number): void {
+  private writeRange(units: Uint16Array, start: number, end: number): void {
     let i = start;
-    while (i < end && isWhitespaceCode(text.charCodeAt(i))) i += 1;
+    while (i < end && isWhitespaceCode(units[i] as number)) i += 1;
     if (i > start) this.pendingSpace = true;
     if (i === end) return;
     // Room for the text, a blank line before it and a list prefix: no bounds checks in the loop.
     this.reserve(end - i + 2 + this.pendingPrefix.length);
     this.startWord();
     // After the first word only single spaces can come between words: no more pending state.
-    const out = this.out;
+    const out = this.output.units;
     const maxLength = this.maxLength;
     let length = this.outLength;
     let isAfterSpace = false;
     for (; i < end; i += 1) {
-      const code = text.charCodeAt(i);
+      const code = units[i] as number;
       if ((code <= 0x20 || code >= 0xa0) && isWhitespaceCode(code)) {
         isAfterSpace = true;
         continue;
@@ -658,55 +749,26 @@ class PlainTextWriter implements TokenizerCallbacks {
   }
 }
 
-const INITIAL_OUT_CAPACITY = 4096;
-const MAX_KEPT_OUT_CAPACITY = 1 << 16;
-
-/**
- * Decodes one entity (`&amp;`, `&#233;`, `&bogus;`…) for {@link PlainTextWriter} with
- * htmlparser2's decoder: a second tokenizer over just the entity, which has no `<`, so that
- * tokenizer sees only text and entities. The main tokenizer does not decode: decoding there sends
- * every character of the text through its state machine, and only the entities need it.
- */
-class EntityDecoder implements TokenizerCallbacks {
-  text = "";
-
-  constructor(private readonly writer: PlainTextWriter) {}
-
-  ontext(start: number, endIndex: number): void {
-    this.writer.writeText(this.text, start, endIndex);
-  }
-
-  ontextentity(codePoint: number): void {
-    this.writer.ontextentity(codePoint);
-  }
-
-  onattribdata(): void {}
-  onattribentity(): void {}
-  onattribend(): void {}
-  onattribname(): void {}
-  oncdata(): void {}
-  onclosetag(): void {}
-  oncomment(): void {}
-  ondeclaration(): void {}
-  onend(): void {}
-  onopentagend(): void {}
-  onopentagname(): void {}
-  onprocessinginstruction(): void {}
-  onselfclosingtag(): void {}
-}
-
 const WRITER = new PlainTextWriter();
 const TOKENIZER = new Tokenizer({ decodeEntities: false }, WRITER);
 WRITER.tokenizer = TOKENIZER;
-const ENTITY_DECODER = new EntityDecoder(WRITER);
-const ENTITY_TOKENIZER = new Tokenizer({ decodeEntities: true }, ENTITY_DECODER);
+// The decoder htmlparser2's tokenizer uses for text, driven the same way (legacy mode: `&copy`
+// without a semicolon counts in text), so decoding stays htmlparser2's without a second tokenizer.
+const ENTITY_DECODER = new EntityDecoder(htmlDecodeTree, (codePoint) =>
+  WRITER.ontextentity(codePoint),
+);
 
-function decodeEntities(text: string): void {
-  ENTITY_DECODER.text = text;
-  ENTITY_TOKENIZER.reset();
-  ENTITY_TOKENIZER.write(text);
-  ENTITY_TOKENIZER.end();
-  ENTITY_DECODER.text = "";
+/**
+ * Decodes the entity at `html[ampersand]` (an `&`) to {@link PlainTextWriter.ontextentity} and
+ * returns its length, `&` included; 0 when it is not an entity. The decoder reads only letters,
+ * digits, `#` and one `;`, and a text token ends at a `<` or at the end of the input, so it never
+ * reads into the next token.
+ */
+function decodeEntityAt(html: string, ampersand: number): number {
+  ENTITY_DECODER.startEntity(DecodingMode.Legacy);
+  const length = ENTITY_DECODER.write(html, ampersand + 1);
+  // -1: the input ended inside the entity; `end` settles it, as the tokenizer does at its end.
+  return length >= 0 ? length : ENTITY_DECODER.end();
 }
 
 /**

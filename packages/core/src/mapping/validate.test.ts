@@ -190,6 +190,68 @@ describe("validateProduct", () => {
   });
 });
 
+describe("validateProduct: urls", () => {
+  test.each([
+    "http://999.1.1.1/p",
+    "https://a.0x1f/",
+    "https://shop.example:99999/",
+    "https://[::1/",
+    "https://ex%00ample/",
+  ])("a host the URL parser refuses: %s", (url) => {
+    expect(issuesOf({ ...VALID, url }).map((issue) => issue.field)).toEqual(["url"]);
+  });
+
+  test.each([
+    "https://shop.example",
+    "https://shop-1.example/p/1?x=[y]#z",
+    "http://localhost/a b",
+    "https://xn--80ak6aa92e.com/",
+    "https://shop..example/",
+    "http://127.0.0.1:8080/",
+    "https://SHOP.example.\\p",
+  ])("a host the URL parser accepts: %s", (url) => {
+    expect(validateProduct({ ...VALID, url }).ok).toBe(true);
+  });
+
+  test("property: a url is valid exactly when the WHATWG parser finds a host", () => {
+    const hostPart = fc.constantFrom(
+      "shop",
+      "example",
+      "A",
+      "1",
+      "0x1f",
+      "256",
+      "-",
+      "xn--",
+      "xn--p1ai",
+      ".",
+      "_",
+      "é",
+      "@",
+      ":",
+      ":80",
+      "[::1]",
+      "%41",
+      " ",
+    );
+    const url = fc
+      .tuple(
+        fc.constantFrom("http://", "https://"),
+        fc.array(hostPart, { maxLength: 6 }),
+        fc.constantFrom("", "/", "/p?q#f", "?", "#", "\\x"),
+      )
+      .map(([scheme, host, rest]) => `${scheme}${host.join("")}${rest}`);
+    fc.assert(
+      fc.property(url, (value) => {
+        const parsed = URL.parse(value);
+        const expected = value === value.trim() && parsed !== null && parsed.hostname !== "";
+        expect(validateProduct({ ...VALID, url: value }).ok).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe("normalizeProduct", () => {
   test.each<[string, NeuroonProductInput, NeuroonProduct]>([
     [

@@ -204,39 +204,52 @@ export function validateProduct(product: unknown): ProductValidationResult {
  */
 export function normalizeProduct(input: NeuroonProductInput): NeuroonProduct {
   const p = input as unknown as Record<string, unknown>;
+  // One named store per field, in the fixed order: each store site always sees the same object
+  // shape, where `out[key] = value` through a shared helper made every store a generic lookup.
   const out: Record<string, unknown> = {};
-  const put = (key: string, value: unknown): void => {
-    if (value !== undefined && value !== null) out[key] = value;
-  };
-
-  put("externalId", typeof p.externalId === "string" ? cleanLine(p.externalId) : p.externalId);
-  put("parentExternalId", optionalLine(p.parentExternalId));
-  put("sku", optionalLine(p.sku));
-  put(
-    "name",
-    typeof p.name === "string" ? truncateAtWord(cleanLine(p.name), MAX_NAME_LENGTH_CHARS) : p.name,
-  );
-  put("description", optionalText(p.description, MAX_DESCRIPTION_LENGTH_CHARS));
-  put("price", p.price);
-  if (isLowerSalePrice(p.salePrice, p.price)) put("salePrice", p.salePrice);
-  put(
-    "currency",
-    typeof p.currency === "string" ? emptyToUndefined(p.currency.trim().toUpperCase()) : p.currency,
-  );
-  put("url", typeof p.url === "string" ? p.url.trim() : p.url);
-  put("imageUrl", optionalLine(p.imageUrl));
-  for (const field of STRING_LIST_FIELDS) put(field, normalizeStringList(p[field]));
-  put("inStock", p.inStock);
-  put("stockQuantity", normalizeStock(p.stockQuantity));
-  put("rating", p.rating);
-  put("reviewCount", p.reviewCount);
-  put("isActive", p.isActive);
-  put("attributes", normalizeAttributes(p.attributes));
+  const externalId = typeof p.externalId === "string" ? cleanLine(p.externalId) : p.externalId;
+  if (isPresent(externalId)) out.externalId = externalId;
+  const parentExternalId = optionalLine(p.parentExternalId);
+  if (isPresent(parentExternalId)) out.parentExternalId = parentExternalId;
+  const sku = optionalLine(p.sku);
+  if (isPresent(sku)) out.sku = sku;
+  const name =
+    typeof p.name === "string" ? truncateAtWord(cleanLine(p.name), MAX_NAME_LENGTH_CHARS) : p.name;
+  if (isPresent(name)) out.name = name;
+  const description = optionalText(p.description, MAX_DESCRIPTION_LENGTH_CHARS);
+  if (isPresent(description)) out.description = description;
+  if (isPresent(p.price)) out.price = p.price;
+  if (isLowerSalePrice(p.salePrice, p.price)) out.salePrice = p.salePrice;
+  const currency =
+    typeof p.currency === "string" ? emptyToUndefined(p.currency.trim().toUpperCase()) : p.currency;
+  if (isPresent(currency)) out.currency = currency;
+  const url = typeof p.url === "string" ? p.url.trim() : p.url;
+  if (isPresent(url)) out.url = url;
+  const imageUrl = optionalLine(p.imageUrl);
+  if (isPresent(imageUrl)) out.imageUrl = imageUrl;
+  const categories = normalizeStringList(p.categories);
+  if (isPresent(categories)) out.categories = categories;
+  const brands = normalizeStringList(p.brands);
+  if (isPresent(brands)) out.brands = brands;
+  const tags = normalizeStringList(p.tags);
+  if (isPresent(tags)) out.tags = tags;
+  if (isPresent(p.inStock)) out.inStock = p.inStock;
+  const stockQuantity = normalizeStock(p.stockQuantity);
+  if (isPresent(stockQuantity)) out.stockQuantity = stockQuantity;
+  if (isPresent(p.rating)) out.rating = p.rating;
+  if (isPresent(p.reviewCount)) out.reviewCount = p.reviewCount;
+  if (isPresent(p.isActive)) out.isActive = p.isActive;
+  const attributes = normalizeAttributes(p.attributes);
+  if (isPresent(attributes)) out.attributes = attributes;
   // Unknown fields pass through so validateProduct() can name them.
   for (const key of Object.keys(p)) {
-    if (!KNOWN_FIELDS.has(key)) put(key, p[key]);
+    if (!KNOWN_FIELDS.has(key) && isPresent(p[key])) out[key] = p[key];
   }
   return out as unknown as NeuroonProduct;
+}
+
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 /**
@@ -356,9 +369,51 @@ function checkUrl(value: unknown, field: string, required: boolean, add: AddIssu
 
 function isHttpUrl(value: unknown): boolean {
   if (typeof value !== "string" || value !== value.trim()) return false;
-  if (!value.startsWith("https://") && !value.startsWith("http://")) return false;
+  const hostStart = value.startsWith("https://") ? 8 : value.startsWith("http://") ? 7 : -1;
+  if (hostStart === -1) return false;
+  if (hasPlainDomainHost(value, hostStart)) return true;
   const url = URL.parse(value);
   return url !== null && url.hostname !== "";
+}
+
+/**
+ * True when the http(s) URL `value`'s authority (from `hostStart` to the first `/`, `\`, `?`,
+ * `#` or the end) is a plain domain: dot-separated labels of ASCII letters, digits and `-`, none
+ * empty or punycode (`xn--`, which the parser validates), the last starting with a letter (so not
+ * an IPv4 address). The WHATWG URL parser accepts every such URL, whatever follows the host (a
+ * path, query or fragment never fails), so `URL.parse` (~0.4 µs a call) is left for the others.
+ */
+function hasPlainDomainHost(value: string, hostStart: number): boolean {
+  let labelStart = hostStart;
+  let i = hostStart;
+  for (; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code === 0x2f || code === 0x5c || code === 0x3f || code === 0x23) break; // / \ ? #
+    if (code === 0x2e) {
+      // .
+      if (!isPlainLabel(value, labelStart, i)) return false;
+      labelStart = i + 1;
+    } else if (!isAsciiLetter(code) && !(code >= 0x30 && code <= 0x39) && code !== 0x2d) {
+      return false;
+    }
+  }
+  return isPlainLabel(value, labelStart, i) && isAsciiLetter(value.charCodeAt(labelStart));
+}
+
+function isPlainLabel(value: string, start: number, end: number): boolean {
+  if (end === start) return false;
+  const isPunycode =
+    end - start >= 4 &&
+    (value.charCodeAt(start) | 0x20) === 0x78 && // x
+    (value.charCodeAt(start + 1) | 0x20) === 0x6e && // n
+    value.charCodeAt(start + 2) === 0x2d &&
+    value.charCodeAt(start + 3) === 0x2d;
+  return !isPunycode;
+}
+
+function isAsciiLetter(code: number): boolean {
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x7a;
 }
 
 function checkStringList(value: unknown, field: string, add: AddIssue): void {
