@@ -1,6 +1,8 @@
 import "@shopify/shopify-api/adapters/node";
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as delay } from "node:timers/promises";
@@ -229,6 +231,11 @@ interface ShopStoresBackend {
   open(shop: string, neuroonShopId: string): Promise<ShopStores>;
   /** Deletes what a shop whose stores are not open left behind. */
   eraseUnopened(shop: string): Promise<void>;
+  /**
+   * Whether this host runs the shop's periodic `job` now. One host holds the stores, so always
+   * on SQLite; on Redis, the first host to ask in `periodMs` takes a lease and the others skip.
+   */
+  claimPeriodicRun(shop: string, job: string, periodMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -264,12 +271,18 @@ function sqliteShopStores(dataDir: string): ShopStoresBackend {
       };
     },
     eraseUnopened: removeFiles,
+    async claimPeriodicRun() {
+      return true;
+    },
     async close() {},
   };
 }
 
 /** Default {@link RuntimeConfig.redisKeyPrefix}. */
 const DEFAULT_REDIS_KEY_PREFIX = "neuroon";
+/** The periodic jobs a host may take a lease for (see `claimPeriodicRun`). */
+const PERIODIC_JOBS = ["reconcile"] as const;
+const CLAIM_LEASE_COMMAND = "neuroonClaimLease";
 /** How long opening a shop's stores waits for the first connection to Redis. */
 const REDIS_CONNECT_WAIT_MS = 2_000;
 
@@ -323,6 +336,13 @@ function redisShopStores(url: string, keyPrefix: string): ShopStoresBackend {
     }
     return { stores, connection: connected };
   };
+  // `<prefix>:{<shop>}:lease:<job>`, in the shop's slot like its other keys.
+  const leaseKey = (shop: string, job: string) => `${keyPrefix}:{${shop}}:lease:${job}`;
+  const hostId = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const dropLeases = async (shop: string) => {
+    const { connection } = await ready();
+    await connection.del(...PERIODIC_JOBS.map((job) => leaseKey(shop, job)));
+  };
   const openQueue = async (shop: string) => {
     const { stores, connection } = await ready();
     return stores.openBullMqQueue({ connection, prefix: keyPrefix, name: shop });
@@ -349,6 +369,7 @@ function redisShopStores(url: string, keyPrefix: string): ShopStoresBackend {
           try {
             await queue.drop();
             await state.drop();
+            await dropLeases(shop);
           } finally {
             await close();
           }
@@ -360,9 +381,27 @@ function redisShopStores(url: string, keyPrefix: string): ShopStoresBackend {
       const queue = await openQueue(shop);
       try {
         await queue.drop();
+        await dropLeases(shop);
       } finally {
         await queue.close();
       }
+    },
+    async claimPeriodicRun(shop, job, periodMs) {
+      const { connection } = await ready();
+      // A little under one period, so the next period's first tick finds it gone even when the
+      // hosts' timers drift.
+      const leaseMs = Math.max(1, Math.floor(periodMs * 0.9));
+      // bullmq's client interface has no `SET … NX`; one script call is just as atomic.
+      connection.defineCommand(CLAIM_LEASE_COMMAND, {
+        numberOfKeys: 1,
+        lua: "return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')",
+      });
+      const taken = await connection.runCommand(CLAIM_LEASE_COMMAND, [
+        leaseKey(shop, job),
+        hostId,
+        leaseMs,
+      ]);
+      return taken === "OK";
     },
     async close() {
       await loading.catch(() => undefined);
@@ -397,6 +436,11 @@ export interface Runtime {
   drainCoalesced(shop: string, signal?: AbortSignal): Promise<SyncSummary | undefined>;
   /** Drains every connected shop's queue once. */
   drainAll(): Promise<void>;
+  /**
+   * The daily tick: reconciles every connected shop whose reconcile this host claims (all of
+   * them on SQLite; on Redis, those no other host reconciled in the last interval).
+   */
+  reconcileDue(): Promise<void>;
   /** Starts the background loop (drain every few seconds, reconcile daily). */
   startWorkers(): void;
   close(): Promise<void>;
@@ -408,6 +452,7 @@ export interface Runtime {
  * when `config.redisUrl` is set, else in one SQLite queue and one state file per shop.
  */
 export function createRuntime(config: RuntimeConfig): Runtime {
+  const reconcileIntervalMs = config.reconcileIntervalMs ?? 24 * 3_600_000;
   const shopStores = config.redisUrl
     ? redisShopStores(config.redisUrl, config.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX)
     : sqliteShopStores(config.dataDir);
@@ -521,6 +566,19 @@ export function createRuntime(config: RuntimeConfig): Runtime {
         throw error;
       }
     },
+    async reconcileDue() {
+      for (const { shop } of await settings.list()) {
+        if (!(await isInstalled(shop))) continue;
+        // Several hosts (REDIS_URL) share one Neuroon key, and each client paces only its own
+        // requests: N walks of the catalog would split one rate-limit bucket N ways.
+        if (!(await shopStores.claimPeriodicRun(shop, "reconcile", reconcileIntervalMs))) continue;
+        await (await workerFor(shop))?.engine
+          .reconcile()
+          .catch((error: unknown) =>
+            settings.recordSync(shop, { at: Date.now(), error: (error as Error).message }),
+          );
+      }
+    },
     async drainAll() {
       for (const { shop } of await settings.list()) {
         if (!(await isInstalled(shop))) continue;
@@ -580,21 +638,9 @@ export function createRuntime(config: RuntimeConfig): Runtime {
           .catch(() => {});
       }, config.drainIntervalMs ?? 2_000);
       stopWorkers = () => stop.abort();
-      const reconcile = setInterval(
-        () => {
-          void (async () => {
-            for (const { shop } of await settings.list()) {
-              if (!(await isInstalled(shop))) continue;
-              await (await workerFor(shop))?.engine
-                .reconcile()
-                .catch((error: unknown) =>
-                  settings.recordSync(shop, { at: Date.now(), error: (error as Error).message }),
-                );
-            }
-          })().catch(() => {});
-        },
-        config.reconcileIntervalMs ?? 24 * 3_600_000,
-      );
+      const reconcile = setInterval(() => {
+        runtime.reconcileDue().catch(() => {});
+      }, reconcileIntervalMs);
       drain.unref();
       reconcile.unref();
       timers.push(drain, reconcile);

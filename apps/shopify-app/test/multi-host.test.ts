@@ -186,6 +186,27 @@ describe("two hosts behind a load balancer (DATABASE_URL + REDIS_URL)", () => {
     expect(products.map((id) => syncsOf(id, from))).toEqual(products.map(() => 1));
   });
 
+  it("the daily reconcile of a shop runs on one host per interval, not on each", async () => {
+    // The reconcile walks Neuroon's catalog; a drift scan would carry `modifiedAfter`.
+    const walkPages = (from: number) =>
+      emulator.requests
+        .slice(from)
+        .filter(
+          (r) =>
+            r.method === "GET" &&
+            r.path === `/api/plugin/shops/${NEUROON_SHOP_ID}/products` &&
+            !r.query.includes("modifiedAfter"),
+        ).length;
+    const beforeA = emulator.requests.length;
+    await hosts.a.reconcileDue();
+    expect(walkPages(beforeA)).toBeGreaterThan(0);
+    // Both hosts' daily timers fire within the same interval: the shop is walked once.
+    const afterA = emulator.requests.length;
+    await hosts.b.reconcileDue();
+    await hosts.a.reconcileDue();
+    expect(walkPages(afterA)).toBe(0);
+  });
+
   it("uninstall, then shop/redact through either host removes the shop's Redis keys for good", async () => {
     expect((await keysUnder(keyPrefix)).length).toBeGreaterThan(0);
     const [uninstalled] = await fake.uninstall(SHOP);
