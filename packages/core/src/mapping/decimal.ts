@@ -1,3 +1,4 @@
+import { isAsciiDigit } from "./char-codes.js";
 import { describeValue, MappingError, type MappingErrorCode } from "./errors.js";
 
 /** An exact decimal: `units / 10^scale`. Internal to the mapping rules. */
@@ -72,12 +73,8 @@ export function parseDecimal(text: string): Decimal | undefined {
 
 function skipDigits(text: string, start: number): number {
   let i = start;
-  while (i < text.length && isDigit(text.charCodeAt(i))) i += 1;
+  while (i < text.length && isAsciiDigit(text.charCodeAt(i))) i += 1;
   return i;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
 }
 
 /** The integer the digits `text[intStart..intEnd)` then `text[fracStart..fracEnd)` spell. */

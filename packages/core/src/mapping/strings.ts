@@ -1,3 +1,4 @@
+import { isWhitespaceCode } from "./char-codes.js";
 import { SeenValues } from "./seen-values.js";
 
 const WHITESPACE_RUN_RE = /\s+/g;
@@ -47,22 +48,6 @@ export function dedupeStrings(values: Iterable<unknown>): string[] {
     result.push(cleaned);
   }
   return result;
-}
-
-function isWhitespaceCode(code: number): boolean {
-  return (
-    code === 0x20 ||
-    (code >= 0x09 && code <= 0x0d) ||
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
 }
 
 // Punctuation that reads badly right before an ellipsis ("Cotton, …").

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { DecodingMode, EntityDecoder, htmlDecodeTree } from "entities/decode";
 import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
+import { isAsciiDigit, isAsciiLetter, isWhitespaceCode } from "./char-codes.js";
 import { describeValue, MappingError } from "./errors.js";
 import { RECOMMENDED_DESCRIPTION_LENGTH_CHARS } from "./limits.js";
 import { truncateAtWord } from "./strings.js";
@@ -219,35 +220,9 @@ function shortcodeTagEnd(text: string, open: number): number {
   return -1;
 }
 
-function isAsciiLetter(code: number): boolean {
-  const lower = code | 0x20;
-  return lower >= 0x61 && lower <= 0x7a;
-}
-
-function isAsciiDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
-
 interface ListState {
   ordered: boolean;
   next: number;
-}
-
-/** `\s` as JavaScript regexes define it (what `collapseWhitespace` collapses). */
-function isWhitespaceCode(code: number): boolean {
-  if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) return true;
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
 }
 
 /** ASCII letters, digits and `#`: what may follow `&` in an entity. */

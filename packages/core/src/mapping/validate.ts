@@ -1,4 +1,5 @@
 import type { NeuroonProduct } from "../types.js";
+import { isAsciiDigit, isAsciiLetter } from "./char-codes.js";
 import { describeValue } from "./errors.js";
 import {
   MAX_DESCRIPTION_LENGTH_CHARS,
@@ -393,7 +394,7 @@ function hasPlainDomainHost(value: string, hostStart: number): boolean {
       // .
       if (!isPlainLabel(value, labelStart, i)) return false;
       labelStart = i + 1;
-    } else if (!isAsciiLetter(code) && !(code >= 0x30 && code <= 0x39) && code !== 0x2d) {
+    } else if (!isAsciiLetter(code) && !isAsciiDigit(code) && code !== 0x2d) {
       return false;
     }
   }
@@ -409,11 +410,6 @@ function isPlainLabel(value: string, start: number, end: number): boolean {
     value.charCodeAt(start + 2) === 0x2d &&
     value.charCodeAt(start + 3) === 0x2d;
   return !isPunycode;
-}
-
-function isAsciiLetter(code: number): boolean {
-  const lower = code | 0x20;
-  return lower >= 0x61 && lower <= 0x7a;
 }
 
 function checkStringList(value: unknown, field: string, add: AddIssue): void {
