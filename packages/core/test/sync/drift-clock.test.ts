@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { openSqliteQueue, type SqliteChangeQueue } from "../../src/queue/sqlite-queue.js";
-import { MemorySyncStateStore } from "../../src/state/memory-state-store.js";
-import { SyncEngine } from "../../src/sync/sync-engine.js";
-import type { SyncEngineOptions, SyncEvent } from "../../src/sync/types.js";
-import { clientFor, type Emulator, SHOP_ID, startTestEmulator } from "./emulator-harness.js";
-import { FakeStore, makeProduct } from "./fake-store.js";
+import {
+  clientFor,
+  createHarness,
+  type Harness,
+  SHOP_ID,
+  startTestEmulator,
+} from "./emulator-harness.js";
+import { makeProduct } from "./fake-store.js";
 
 // The drift scan asks Neuroon for products changed after an instant of the engine's clock, and
 // Neuroon compares it with timestamps of its own clock. The client reads Neuroon's clock from the
@@ -12,14 +14,7 @@ import { FakeStore, makeProduct } from "./fake-store.js";
 
 const MINUTE_MS = 60_000;
 
-interface World {
-  emulator: Emulator;
-  queue: SqliteChangeQueue;
-  store: FakeStore;
-  events: SyncEvent[];
-  /** The engine's and client's clock (ours); Neuroon's is `offsetMs` away from it. */
-  clock: { now: number };
-  engine(options?: Partial<SyncEngineOptions>): SyncEngine;
+interface World extends Harness {
   /** Another integration (or the dashboard) writing to Neuroon. */
   editElsewhere(externalId: string, price: number): Promise<void>;
   /** The list requests of the drift scan since the last call. */
@@ -29,37 +24,19 @@ interface World {
 let world: World | undefined;
 
 afterEach(async () => {
-  await world?.queue.close();
+  await world?.close();
   await world?.emulator.close();
   world = undefined;
 });
 
 /** `offsetMs`: how far Neuroon's clock is ahead of ours (negative: behind). */
 async function createWorld(offsetMs: number): Promise<World> {
+  // The engine's and client's clock (ours); Neuroon's is `offsetMs` away from it.
   const clock = { now: Date.parse("2026-11-23T12:00:00Z") };
   const emulator = await startTestEmulator({ now: () => clock.now + offsetMs });
-  const client = clientFor(emulator, { now: () => clock.now });
-  const queue = openSqliteQueue({ path: ":memory:", now: () => clock.now });
-  const state = new MemorySyncStateStore({ shopId: SHOP_ID });
-  const store = new FakeStore({ pageSize: 200 });
-  const events: SyncEvent[] = [];
   let logMark = 0;
   world = {
-    emulator,
-    queue,
-    store,
-    events,
-    clock,
-    engine: (options = {}) =>
-      new SyncEngine({
-        client,
-        queue,
-        state,
-        source: store,
-        now: () => clock.now,
-        onEvent: (event) => events.push(event),
-        ...options,
-      }),
+    ...createHarness(emulator, { clock, clockForAll: true }),
     editElsewhere: async (externalId, price) => {
       await clientFor(emulator).products.sync({
         syncType: "INCREMENTAL",

@@ -52,11 +52,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Everything an engine needs, against an emulator the caller owns. */
-export function createHarness(emulator: Emulator): Harness {
-  const clock = { now: Date.now() };
-  const client = clientFor(emulator);
-  const queue = openSqliteQueue({ path: ":memory:", now: () => clock.now });
+/**
+ * Everything an engine needs, against an emulator the caller owns. The queue reads `clock`;
+ * with `clockForAll`, so do the client and the engine (give the emulator the same clock to
+ * control time on both sides of the wire).
+ */
+export function createHarness(
+  emulator: Emulator,
+  {
+    clock = { now: Date.now() },
+    clockForAll = false,
+  }: { clock?: { now: number }; clockForAll?: boolean } = {},
+): Harness {
+  const now = () => clock.now;
+  const client = clientFor(emulator, clockForAll ? { now } : {});
+  const queue = openSqliteQueue({ path: ":memory:", now });
   const state = new MemorySyncStateStore({ shopId: SHOP_ID });
   const store = new FakeStore({ pageSize: 200 });
   const events: SyncEvent[] = [];
@@ -75,6 +85,7 @@ export function createHarness(emulator: Emulator): Harness {
         state,
         source: store,
         retry: { baseDelayMs: 1_000, maxAttempts: 5 },
+        ...(clockForAll && { now }),
         onEvent: (event) => events.push(event),
         ...options,
       }),
