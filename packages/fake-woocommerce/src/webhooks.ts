@@ -86,8 +86,11 @@ export class WebhookRegistry {
     return webhook;
   }
 
-  /** `GET /webhooks/{id}` JSON; `secret` only in the edit context. */
-  serialize(webhook: FakeWebhook, context = "view"): Json {
+  /**
+   * `GET /webhooks/{id}` JSON. Never the `secret`: WooCommerce 10 leaves it out of every answer,
+   * even with `context=edit` (measured on a real store, issue 14).
+   */
+  serialize(webhook: FakeWebhook, _context = "view"): Json {
     const [resource, event] = webhook.topic.split(".");
     const base = `${this.store.homeUrl.replace(/\/+$/, "")}/wp-json/wc/v3`;
     const json: Json = {
@@ -108,7 +111,6 @@ export class WebhookRegistry {
         collection: [{ href: `${base}/webhooks` }],
       },
     };
-    if (context === "edit") json.secret = webhook.secret;
     return json;
   }
 
@@ -153,10 +155,10 @@ export class WebhookRegistry {
   async deliverTo(webhook: FakeWebhook, resourceId: number): Promise<WebhookDelivery> {
     const [resource = "", event = ""] = webhook.topic.split(".");
     const body = phpJsonEncode(this.buildPayload(webhook.topic, resourceId)).trim();
+    // WooCommerce: `wp_hash( $this->get_id() . strtotime( 'now' ) )`, so every delivery of one
+    // webhook within the same second carries the same id (class-wc-webhook.php).
     const deliveryId = createHash("md5")
-      .update(
-        `${webhook.id}${Math.floor(this.now().getTime() / 1000)}${randomBytes(4).toString("hex")}`,
-      )
+      .update(`${webhook.id}${Math.floor(this.now().getTime() / 1000)}`)
       .digest("hex");
     // `wp_specialchars_decode($secret)` keys the HMAC.
     const key = webhook.secret
