@@ -221,10 +221,11 @@ export function createWooBridge(
       }
       logger.info("conversion reported", { orderId: event.orderId });
     } else if (event.type === "deleted") {
-      logger.info("product deleted from Neuroon", {
-        externalId: event.externalId,
-        reason: event.reason,
-      });
+      // A webhook for a product Neuroon never had (or no longer has) is not a deletion.
+      logger.info(
+        event.alreadyGone ? "product already absent from Neuroon" : "product deleted from Neuroon",
+        { externalId: event.externalId, reason: event.reason },
+      );
     } else if (event.type === "retry") {
       logger.warn("change will be retried", {
         kind: event.kind,

@@ -58,7 +58,12 @@ ensure_packages() {
 
 ensure_database() {
   if ! mysqladmin -uroot ping --silent >/dev/null 2>&1; then
-    command -v mariadbd >/dev/null || fail "MariaDB is missing. Install and start it: apt-get install mariadb-server && service mariadb start"
+    if ! command -v mariadbd >/dev/null; then
+      [ "$(id -u)" = 0 ] || fail "MariaDB is missing. Install and start it: sudo apt-get install mariadb-server && sudo service mariadb start"
+      say "installing MariaDB from Debian's packages"
+      apt-get update -q >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=300 mariadb-server >/dev/null
+    fi
     say "starting MariaDB"
     (service mariadb start || /etc/init.d/mariadb start) >/dev/null
     for _ in $(seq 1 30); do mysqladmin -uroot ping --silent 2>/dev/null && break; sleep 1; done

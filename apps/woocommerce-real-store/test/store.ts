@@ -104,7 +104,42 @@ export function waitFor<T>(
   );
 }
 
-export interface RealHarness {
+/** A product the battery creates; the same fields on both stores. */
+export interface NewProduct {
+  name: string;
+  sku: string;
+  regular_price: string;
+  tax_class?: string;
+  categoryIds?: number[];
+}
+
+/**
+ * What the scenario battery does to a store, implemented once for the real store (REST and
+ * WP-Cron) and once for the fake (its store API and queued deliveries): everything the battery
+ * asserts is read back the same way from both, so any difference fails a test.
+ */
+export interface StoreTarget {
+  emu: EmulatorHandle;
+  reader: WooStoreReader;
+  config: WooBridgeConfig;
+  warnings: string[];
+  makeBridge(overrides?: Partial<WooBridgeConfig>, options?: WooBridgeOptions): WooBridge;
+  /** Products created by one batch (on the real store one `POST products/batch`). */
+  createProducts(products: readonly NewProduct[]): Promise<number[]>;
+  /** Regular prices changed by one batch. */
+  updatePrices(updates: readonly { id: number; regular_price: string }[]): Promise<void>;
+  /** A product category, saved with the name as typed; returns its id. */
+  createCategory(name: string): Promise<number>;
+  /** `woocommerce_prices_include_tax` and `woocommerce_tax_display_shop`. */
+  setTaxMode(pricesIncludeTax: boolean, display: "incl" | "excl"): Promise<void>;
+  /** Sends every queued webhook delivery (WP-Cron on the real store). */
+  deliverQueued(): Promise<void>;
+  /** The emulator's products (the fields as the bridge sent them), by externalId. */
+  indexed(): Map<string, NeuroonProduct>;
+  close(): Promise<void>;
+}
+
+export interface RealHarness extends StoreTarget {
   store: RealStoreInfo;
   emu: EmulatorHandle;
   reader: WooStoreReader;
@@ -138,7 +173,12 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
     dataDir,
     port: BRIDGE_PORT,
     host: "127.0.0.1",
-    schedule: { pollIntervalMs: 0, webhookCheckIntervalMs: 0, reconcileHourUtc: false },
+    schedule: {
+      pollIntervalMs: 0,
+      webhookCheckIntervalMs: 0,
+      taxCheckIntervalMs: 0,
+      reconcileHourUtc: false,
+    },
     workerIdleMs: 50,
     coalesce: { quietMs: 200 },
   };
@@ -151,10 +191,11 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
     warn: (message: string) => warnings.push(message),
     error: (message: string) => warnings.push(message),
   };
+  const reader = storeReader(store);
   return {
     store,
     emu,
-    reader: storeReader(store),
+    reader,
     config,
     events,
     warnings,
@@ -165,6 +206,45 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
       );
       bridges.push(bridge);
       return bridge;
+    },
+    async createProducts(products) {
+      const created = await reader.request<{ create: { id: number; error?: unknown }[] }>(
+        "post",
+        "products/batch",
+        {},
+        {
+          create: products.map((p) => ({
+            name: p.name,
+            sku: p.sku,
+            type: "simple",
+            status: "publish",
+            regular_price: p.regular_price,
+            ...(p.tax_class ? { tax_class: p.tax_class } : {}),
+            ...(p.categoryIds ? { categories: p.categoryIds.map((id) => ({ id })) } : {}),
+          })),
+        },
+      );
+      const failed = created.data.create.filter((item) => item.error !== undefined);
+      if (failed.length > 0) throw new Error(`batch create failed: ${JSON.stringify(failed[0])}`);
+      return created.data.create.map((item) => item.id);
+    },
+    async updatePrices(updates) {
+      await reader.request("post", "products/batch", {}, { update: updates });
+    },
+    async createCategory(name) {
+      const created = await reader.request<{ id: number }>(
+        "post",
+        "products/categories",
+        {},
+        { name },
+      );
+      return created.data.id;
+    },
+    async setTaxMode(pricesIncludeTax, display) {
+      const put = (id: string, value: string) =>
+        reader.request("put", `settings/tax/${id}`, {}, { value });
+      await put("woocommerce_prices_include_tax", pricesIncludeTax ? "yes" : "no");
+      await put("woocommerce_tax_display_shop", display);
     },
     async deliverQueued() {
       await waitFor(

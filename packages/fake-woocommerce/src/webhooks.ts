@@ -48,6 +48,8 @@ export class WebhookRegistry {
   readonly deliveries: WebhookDelivery[] = [];
   /** Deliveries still to lose silently (a crashed Action Scheduler run, a dropped queue). */
   dropNext = 0;
+  /** Queued deliveries (Action Scheduler's pending actions), one per webhook and resource. */
+  readonly #queued = new Map<string, { webhook: FakeWebhook; resourceId: number }>();
 
   constructor(
     private readonly store: FakeStore,
@@ -146,6 +148,38 @@ export class WebhookRegistry {
         this.dropNext -= 1;
         continue;
       }
+      results.push(await this.deliverTo(webhook, resourceId));
+    }
+    return results;
+  }
+
+  /**
+   * Queues `topic` for `resourceId` like a real store: a change schedules
+   * `woocommerce_deliver_webhook_async` in Action Scheduler, at most one pending per webhook and
+   * resource, and nothing is sent until {@link runQueue} (WP-Cron) runs.
+   */
+  enqueue(topic: string, resourceId: number): void {
+    for (const webhook of this.webhooks.values()) {
+      if (webhook.status !== "active" || webhook.topic !== topic) continue;
+      this.#queued.set(`${webhook.id}:${resourceId}`, { webhook, resourceId });
+    }
+  }
+
+  /** Deliveries waiting for {@link runQueue}. */
+  get queued(): number {
+    return this.#queued.size;
+  }
+
+  /**
+   * Sends every queued delivery back to back, as Action Scheduler does when WP-Cron runs: within
+   * one second they share their webhook's delivery id.
+   */
+  async runQueue(): Promise<WebhookDelivery[]> {
+    const due = [...this.#queued.values()];
+    this.#queued.clear();
+    const results: WebhookDelivery[] = [];
+    for (const { webhook, resourceId } of due) {
+      if (webhook.status !== "active") continue;
       results.push(await this.deliverTo(webhook, resourceId));
     }
     return results;
