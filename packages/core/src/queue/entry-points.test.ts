@@ -30,7 +30,7 @@ describe("entry points", () => {
   it("keeps bullmq and the test tooling out of the main entry", () => {
     const packages = packagesReachableFrom("index.ts");
     expect(packages).toContain("node:sqlite");
-    for (const name of ["bullmq", "ioredis", "vitest", "fast-check", "@neuroon/emulator"]) {
+    for (const name of ["bullmq", "ioredis", "pg", "vitest", "fast-check", "@neuroon/emulator"]) {
       expect(packages).not.toContain(name);
     }
   });
@@ -39,6 +39,12 @@ describe("entry points", () => {
     const packages = packagesReachableFrom("queue/bullmq-queue.ts");
     expect(packages).toContain("bullmq");
     expect(packages).not.toContain("vitest");
+  });
+
+  it("keeps bullmq and the test tooling out of the postgres entry", () => {
+    const packages = packagesReachableFrom("postgres/index.ts");
+    expect(packages).toContain("pg");
+    for (const name of ["bullmq", "vitest", "node:sqlite"]) expect(packages).not.toContain(name);
   });
 
   it("keeps the conformance battery, and the test tooling it needs, behind ./testing", () => {
