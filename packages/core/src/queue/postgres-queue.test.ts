@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { runChangeQueueConformance } from "./conformance.js";
+import { runChangeQueueConformance } from "../testing/change-queue-conformance.js";
 import { enqueueInChildThenKill, TS_RESOLVE_HOOK_SOURCE } from "./kill-child.js";
 import { createPostgresQueue } from "./postgres-queue.js";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { runSyncStateStoreConformance } from "./conformance.js";
+import { runSyncStateStoreConformance } from "../testing/sync-state-store-conformance.js";
 import { createPostgresStateStore } from "./postgres-state-store.js";
 
 // The machine's PostgreSQL; every harness gets its own schema, dropped afterwards.
