@@ -139,7 +139,7 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     );
     const result = await run(["sync", feed]);
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/line 3: c2: price must be a finite number/);
+    expect(result.stdout).toMatch(/line 3: c2: price: "abc" is not a number: write digits/);
     expect(result.stdout).toMatch(/line 6: has 3 fields, the header has 8/);
     const stored = h.emulator.snapshot(SHOP_ID);
     expect(stored.find((p) => p.externalId === "c1")).toMatchObject({

@@ -1,4 +1,4 @@
-import type { QueueStats, SyncEvent, SyncSummary } from "@neuroon/core";
+import type { QueueStats, SyncEvent, SyncSummary, ValidationIssue } from "@neuroon/core";
 import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
 import { formatCount, plural } from "./output.js";
 
@@ -81,6 +81,20 @@ export function collectEngineEvents(
         break;
     }
   };
+}
+
+/** The issues of a refused line as one sentence per issue, each naming its field. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
+  return issues
+    .map((issue) => {
+      const message = issue.message.trim();
+      const named =
+        issue.field === "" || message.startsWith(issue.field)
+          ? message
+          : `${issue.field}: ${message}`;
+      return /[.!?)]$/.test(named) ? named : `${named}.`;
+    })
+    .join(" ");
 }
 
 /** `  line 7: sku-1: price must be …` */

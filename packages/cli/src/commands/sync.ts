@@ -1,11 +1,5 @@
 import { basename, resolve } from "node:path";
-import {
-  type ChangeInput,
-  type DriftPolicy,
-  SyncEngine,
-  type SyncSummary,
-  type ValidationIssue,
-} from "@neuroon/core";
+import { type ChangeInput, type DriftPolicy, SyncEngine, type SyncSummary } from "@neuroon/core";
 import { type Command, Option } from "commander";
 import { addCommonOptions, type CommandContext, runCommand } from "../cli/context.js";
 import { ExitCode, type ExitCodeValue } from "../cli/exit-codes.js";
@@ -15,6 +9,7 @@ import {
   CLI_LEASE_MS,
   CLI_RETRY,
   collectEngineEvents,
+  describeIssues,
   describeRejected,
   describeRun,
   type EngineReport,
@@ -22,34 +17,15 @@ import {
   MAX_LISTED_REJECTS,
   type RejectedLine,
 } from "../cli/sync-report.js";
+import { addFeedOptions, type FeedOptions, feedSpecOf } from "../feed/feed-options.js";
 import { FeedCatalogSource } from "../feed/feed-source.js";
-import {
-  assertFeedReadable,
-  detectFeedFormat,
-  type FeedFormat,
-  readFeed,
-} from "../feed/read-feed.js";
+import { assertFeedReadable, readFeed } from "../feed/read-feed.js";
 
 /** Changes written to the queue per transaction while reading a feed. */
 const ENQUEUE_CHUNK_SIZE = 1_000;
 /** Sync state records read per query when looking for products refused by an earlier run. */
 const STATE_READ_CHUNK_SIZE = 1_000;
-/** The issues of a refused line as one sentence per issue, each naming its field. */
-export function describeIssues(issues: readonly ValidationIssue[]): string {
-  return issues
-    .map((issue) => {
-      const message = issue.message.trim();
-      const named =
-        issue.field === "" || message.startsWith(issue.field)
-          ? message
-          : `${issue.field}: ${message}`;
-      return /[.!?)]$/.test(named) ? named : `${named}.`;
-    })
-    .join(" ");
-}
-
-interface SyncOptions {
-  format?: string;
+interface SyncOptions extends FeedOptions {
   drift: DriftPolicy;
   batchSize?: number;
 }
@@ -61,7 +37,8 @@ async function runSync(
 ): Promise<ExitCodeValue> {
   const { output, config } = context;
   const path = resolve(context.io.cwd, file);
-  const format: FeedFormat = detectFeedFormat(path, options.format);
+  const spec = feedSpecOf(path, options);
+  const { format } = spec;
   const sizeBytes = await assertFeedReadable(path);
   const { client } = await context.connect();
   const stores = context.openStores();
@@ -82,7 +59,7 @@ async function runSync(
   let chunk: ChangeInput[] = [];
   const origin = `feed:${basename(path)}`;
   for await (const record of readFeed(path, {
-    format,
+    ...spec,
     onBytes: (bytes) => reading.update(bytes),
   })) {
     signal.throwIfAborted();
@@ -134,7 +111,7 @@ async function runSync(
     client,
     queue: stores.queue,
     state: stores.state,
-    source: new FeedCatalogSource(path, format),
+    source: new FeedCatalogSource(path, spec),
     batchSize: options.batchSize ?? config.batchSize,
     drift: { policy: options.drift },
     claim: { leaseMs: CLI_LEASE_MS },
@@ -217,13 +194,8 @@ export function registerSyncCommand(program: Command): Command {
     .argument(
       "<file>",
       "the feed: .jsonl (one product object per line) or .csv (header row of product fields)",
-    )
-    .addOption(
-      new Option("--format <format>", "feed format (default: from the file extension)").choices([
-        "jsonl",
-        "csv",
-      ]),
-    )
+    );
+  addFeedOptions(command)
     .addOption(
       new Option(
         "--drift <policy>",
