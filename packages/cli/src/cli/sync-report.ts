@@ -13,8 +13,22 @@ export const CLI_LEASE_MS = 60_000;
  * stays short (the engine's default grows to 5 minutes, which suits a long-running worker).
  */
 export const CLI_RETRY = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 30_000 } as const;
-/** Refused lines listed in human output; `--json` lists them all. */
+/** Refused lines listed in human output. */
 export const MAX_LISTED_REJECTS = 20;
+/** Refused lines kept in memory and listed by `--json`; the rest are counted. */
+export const REJECT_SAMPLE_SIZE = 100;
+
+/** The first {@link REJECT_SAMPLE_SIZE} refusals and the count of all of them. */
+export class RejectSample {
+  total = 0;
+  readonly sample: RejectedLine[] = [];
+
+  /** Counts a refusal; `describe` runs only while the sample has room. */
+  add(describe: () => RejectedLine): void {
+    this.total += 1;
+    if (this.sample.length < REJECT_SAMPLE_SIZE) this.sample.push(describe());
+  }
+}
 
 /**
  * A feed line refused locally, a product Neuroon refused, or (`earlier`) an unchanged product
@@ -133,7 +147,7 @@ export function describeRun(
     lines.push(...serverRejects.slice(0, MAX_LISTED_REJECTS).map(describeRejected));
     if (serverRejects.length > MAX_LISTED_REJECTS) {
       lines.push(
-        `  … and ${serverRejects.length - MAX_LISTED_REJECTS} more (--json lists them all)`,
+        `  … and ${serverRejects.length - MAX_LISTED_REJECTS} more (--json lists the first ${REJECT_SAMPLE_SIZE})`,
       );
     }
   }

@@ -1,10 +1,9 @@
 import type { CatalogSource, NeuroonProduct, ValidationIssue } from "@neuroon/core";
+import { REJECT_SAMPLE_SIZE } from "../cli/sync-report.js";
 import { type FeedSpec, readFeed } from "./read-feed.js";
 
 /** Products per page `streamCatalog()` yields: one full sync request. */
 const PAGE_SIZE = 500;
-/** Refused lines a source remembers per pass, for the report; the rest are only counted. */
-export const REJECT_SAMPLE_SIZE = 100;
 
 /** A feed line refused while the source read the whole feed. */
 export interface RefusedFeedLine {
@@ -13,7 +12,7 @@ export interface RefusedFeedLine {
   issues: ValidationIssue[];
 }
 
-/** What the last full pass over the feed refused: the total and the first few lines. */
+/** What the last full pass over the feed refused: the total and the first {@link REJECT_SAMPLE_SIZE}. */
 export interface RefusedFeedLines {
   total: number;
   sample: RefusedFeedLine[];

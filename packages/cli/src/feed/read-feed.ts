@@ -14,6 +14,7 @@ import {
 import { parse as parseCsv } from "csv-parse";
 import { UsageError } from "../cli/errors.js";
 import { type DecimalSeparator, parseCsvNumber } from "./csv-number.js";
+import { createMemoryLineIndex, type FeedLineIndex } from "./line-index.js";
 
 /** The feed formats `neuroon sync` and `neuroon reconcile` read. */
 export type FeedFormat = "jsonl" | "csv";
@@ -453,40 +454,44 @@ function withCellIssues(record: FeedRecord, cellIssues: ValidationIssue[]): Feed
  * Streams a product feed record by record, in bounded memory: JSON Lines (one product object per
  * line, blank lines ignored) or CSV with a header row. Each product is normalised and validated
  * with the core rules; a refused record carries its line number and every issue. A repeated
- * `externalId` is refused after its first occurrence. `onBytes` reports bytes read, for progress.
+ * `externalId` is refused after its first occurrence (remembered in `index`: pass a file-backed one
+ * for feeds of millions of lines, and read it after the pass). `onBytes` reports bytes read.
  */
 export async function* readFeed(
   path: string,
-  options: FeedSpec & { onBytes?: (bytes: number) => void },
+  options: FeedSpec & { onBytes?: (bytes: number) => void; index?: FeedLineIndex },
 ): AsyncGenerator<FeedRecord> {
-  const firstLineById = new Map<string, number>();
+  const index = options.index ?? createMemoryLineIndex();
   const records =
     options.format === "csv"
       ? readCsv(path, options, options.onBytes)
       : readJsonLines(path, options.onBytes);
-  for await (const record of records) {
-    if (!record.ok) {
+  try {
+    for await (const record of records) {
+      if (!record.ok) {
+        yield record;
+        continue;
+      }
+      const { externalId } = record.product;
+      const first = index.claim(externalId, record.line);
+      if (first !== undefined) {
+        // No candidate: the product is present through its first line.
+        yield {
+          line: record.line,
+          ok: false,
+          externalId,
+          issues: [
+            {
+              field: "externalId",
+              message: `duplicate of line ${first}; each product may appear once per feed`,
+            },
+          ],
+        };
+        continue;
+      }
       yield record;
-      continue;
     }
-    const { externalId } = record.product;
-    const first = firstLineById.get(externalId);
-    if (first !== undefined) {
-      // No candidate: the product is present through its first line.
-      yield {
-        line: record.line,
-        ok: false,
-        externalId,
-        issues: [
-          {
-            field: "externalId",
-            message: `duplicate of line ${first}; each product may appear once per feed`,
-          },
-        ],
-      };
-      continue;
-    }
-    firstLineById.set(externalId, record.line);
-    yield record;
+  } finally {
+    if (options.index === undefined) index.close();
   }
 }
