@@ -1,4 +1,5 @@
 import type { QueueStats, SyncEvent, SyncSummary, ValidationIssue } from "@neuroon/core";
+import { speakCli } from "./errors.js";
 import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
 import { formatCount, plural } from "./output.js";
 
@@ -74,7 +75,7 @@ export function collectEngineEvents(
         report.rejected.push({
           line: lineOf(event.externalId),
           externalId: event.externalId,
-          reason: event.reason,
+          reason: speakCli(event.reason),
           by: event.by,
         });
         break;
@@ -101,7 +102,7 @@ export function collectEngineEvents(
 export function describeIssues(issues: readonly ValidationIssue[]): string {
   return issues
     .map((issue) => {
-      const message = issue.message.trim();
+      const message = speakCli(issue.message.trim());
       const named =
         issue.field === "" || message.startsWith(issue.field)
           ? message
@@ -151,11 +152,18 @@ export function describeRun(
       );
     }
   }
-  if (report.conflicts.length > 0) {
+  const kept = report.conflicts.filter((conflict) => conflict.resolution !== "overwritten");
+  const overwritten = report.conflicts.length - kept.length;
+  if (overwritten > 0) {
+    lines.push(
+      `Replaced ${plural(overwritten, "product")} edited in Neuroon since the last sync with the store's version (--drift overwrite).`,
+    );
+  }
+  if (kept.length > 0) {
     lines.push(
       "Edited in Neuroon since the last sync (kept as Neuroon has them; --drift overwrite replaces them):",
     );
-    for (const conflict of report.conflicts.slice(0, MAX_LISTED_REJECTS)) {
+    for (const conflict of kept.slice(0, MAX_LISTED_REJECTS)) {
       lines.push(
         `  ${conflict.externalId}: ${conflict.fields.join(", ")} (${conflict.resolution})`,
       );
@@ -183,12 +191,24 @@ export function describeRun(
 }
 
 /**
+ * Conflicts still open after the run: those kept as Neuroon has them. One that `--drift
+ * overwrite` resolved by sending the store's version is done, not a problem.
+ */
+function unresolvedConflicts(
+  summary: SyncSummary,
+  report: Pick<EngineReport, "conflicts"> | undefined,
+): number {
+  if (report === undefined) return summary.conflicts;
+  return report.conflicts.filter((conflict) => conflict.resolution !== "overwritten").length;
+}
+
+/**
  * The exit code of a run: 0 when everything went through, 3 when some products were refused,
  * left in conflict or failed while others went through, 1 when nothing could be delivered.
  */
 export function exitCodeOfRun(
   summary: SyncSummary,
-  report?: Pick<EngineReport, "failures">,
+  report?: Pick<EngineReport, "failures" | "conflicts">,
   feedRejects = 0,
 ): ExitCodeValue {
   // Unchanged products needed no request: a run that sent nothing and failed delivered nothing.
@@ -198,7 +218,7 @@ export function exitCodeOfRun(
   const hasProblems =
     summary.failed > 0 ||
     summary.rejected > 0 ||
-    summary.conflicts > 0 ||
+    unresolvedConflicts(summary, report) > 0 ||
     feedRejects > 0 ||
     (report?.failures.length ?? 0) > 0;
   return hasProblems ? ExitCode.PARTIAL : ExitCode.OK;

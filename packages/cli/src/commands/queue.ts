@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   type CatalogSource,
+  type ChangeQueue,
   type DeadLetter,
   openSqliteQueue,
   type QueueStats,
@@ -10,6 +11,7 @@ import {
 import type { Command } from "commander";
 import { requireShopId } from "../cli/config.js";
 import { addCommonOptions, type CommandContext, runCommand, storePathOf } from "../cli/context.js";
+import { UsageError } from "../cli/errors.js";
 import { ExitCode, type ExitCodeValue } from "../cli/exit-codes.js";
 import { parseIntegerOption } from "../cli/options.js";
 import {
@@ -110,6 +112,23 @@ interface RetryOptions extends FeedOptions {
   feed?: string;
 }
 
+/** Refuses (exit 2, nothing moved) ids that are not dead letters, naming them. */
+async function assertDeadLettersExist(queue: ChangeQueue, ids: readonly string[]): Promise<void> {
+  const { deadLetters } = await queue.stats();
+  const known = new Set(
+    deadLetters === 0
+      ? []
+      : (await queue.listDeadLetters({ limit: deadLetters })).map((letter) => letter.id),
+  );
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `No dead letter has id ${unknown.join(", ")}; nothing was moved.`,
+      "List the dead letters and their ids with `neuroon queue dead-letters`.",
+    );
+  }
+}
+
 async function retryDeadLetters(
   context: CommandContext,
   ids: readonly string[],
@@ -125,6 +144,7 @@ async function retryDeadLetters(
   // Check the credentials before touching the queue, so a bad key does not burn an attempt.
   const connection = options.drain ? await context.connect() : undefined;
   const stores = context.openStores();
+  if (ids.length > 0) await assertDeadLettersExist(stores.queue, ids);
   const replayed = await stores.queue.replayDeadLetters(ids.length > 0 ? ids : undefined);
   if (connection === undefined) {
     const stats = await stores.queue.stats();
