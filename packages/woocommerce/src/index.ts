@@ -40,7 +40,6 @@ export {
   type WooStoreReaderOptions,
   type WooTaxSettings,
 } from "./reader.js";
-export { parseRetryAfterSec, retryDelayMs } from "./retry.js";
 export type {
   WooImage,
   WooMeta,
