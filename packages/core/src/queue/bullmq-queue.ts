@@ -15,6 +15,7 @@ import {
   normaliseChanges,
   validateClaimOptions,
   validateFailOptions,
+  validateLeaseMs,
 } from "./validate.js";
 
 /** Options for {@link openBullMqQueue}. */
@@ -213,6 +214,21 @@ end
 return 1
 `;
 
+// ARGV: now, leaseMs, ids... Extends live leases only; returns the ids it extended.
+const RENEW_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+local leaseUntil = now + tonumber(ARGV[2])
+local renewed = {}
+for i = 3, #ARGV do
+  local lease = redis.call('ZSCORE', B .. ':leased', ARGV[i])
+  if lease and tonumber(lease) > now then
+    redis.call('ZADD', B .. ':leased', leaseUntil, ARGV[i])
+    renewed[#renewed + 1] = ARGV[i]
+  end
+end
+return renewed
+`;
+
 // ARGV: now, id, error, delayMs, maxAttempts
 const FAIL_LUA = `${LUA_PRELUDE}
 local now = clock(ARGV[1])
@@ -321,6 +337,7 @@ const SCRIPTS = {
   neuroonCqEnqueueV2: ENQUEUE_LUA,
   neuroonCqClaimV2: CLAIM_LUA,
   neuroonCqAckV2: ACK_LUA,
+  neuroonCqRenewV1: RENEW_LUA,
   neuroonCqFailV2: FAIL_LUA,
   neuroonCqListDeadV2: LIST_DEAD_LUA,
   neuroonCqReplayV2: REPLAY_LUA,
@@ -402,6 +419,18 @@ export class BullMqChangeQueue implements ChangeQueue {
       ...kinds,
     ])) as string[][];
     return rows.map((flat) => toQueuedChange(toRecord(flat)));
+  }
+
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    validateLeaseMs(leaseMs, "renewLeases");
+    const valid = [...new Set(ids)].filter(isId);
+    if (valid.length === 0) return [];
+    const renewed = (await this.#run("neuroonCqRenewV1", [
+      this.#clock(),
+      String(Math.ceil(leaseMs)),
+      ...valid,
+    ])) as string[];
+    return renewed.map(String);
   }
 
   async ack(ids: readonly string[]): Promise<void> {

@@ -22,6 +22,7 @@ import {
   normaliseChanges,
   validateClaimOptions,
   validateFailOptions,
+  validateLeaseMs,
 } from "./validate.js";
 
 /** Options for {@link createPostgresQueue}. */
@@ -238,6 +239,20 @@ export class PostgresChangeQueue implements ChangeQueue {
     });
     // RETURNING gives no order guarantee; the id is the enqueue order.
     return sortById(rows).map(toQueuedChange);
+  }
+
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    validateLeaseMs(leaseMs, "renewLeases");
+    const rowIds = [...new Set(ids)].filter(isId);
+    if (rowIds.length === 0) return [];
+    const { rows } = await this.#pool.query<{ id: string }>(
+      `UPDATE ${this.#queueTable} SET lease_until = c.now + $3
+       FROM (SELECT coalesce($4::bigint, ${SERVER_NOW_SQL}) AS now) AS c
+       WHERE queue_name = $1 AND id = ANY($2::bigint[]) AND lease_until > c.now
+       RETURNING id`,
+      [this.name, rowIds, Math.ceil(leaseMs), this.#clockParam()],
+    );
+    return sortById(rows).map((row) => String(row.id));
   }
 
   async ack(ids: readonly string[]): Promise<void> {

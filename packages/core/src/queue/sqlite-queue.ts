@@ -17,6 +17,7 @@ import {
   normaliseChanges,
   validateClaimOptions,
   validateFailOptions,
+  validateLeaseMs,
 } from "./validate.js";
 
 /** Options for {@link openSqliteQueue}. */
@@ -133,6 +134,7 @@ export class SqliteChangeQueue implements ChangeQueue {
   readonly #selectLeased: StatementSync;
   readonly #deleteChange: StatementSync;
   readonly #ackChange: StatementSync;
+  readonly #renewLease: StatementSync;
   readonly #insertDead: StatementSync;
   #closed = false;
 
@@ -152,6 +154,9 @@ export class SqliteChangeQueue implements ChangeQueue {
       this.#deleteChange = this.#db.prepare("DELETE FROM neuroon_change_queue WHERE id = ?");
       this.#ackChange = this.#db.prepare(
         "DELETE FROM neuroon_change_queue WHERE id = ? AND lease_until > ?",
+      );
+      this.#renewLease = this.#db.prepare(
+        "UPDATE neuroon_change_queue SET lease_until = ? WHERE id = ? AND lease_until > ? RETURNING id",
       );
       this.#insertDead = this.#db.prepare(`
         INSERT OR REPLACE INTO neuroon_change_dead_letters
@@ -208,6 +213,16 @@ export class SqliteChangeQueue implements ChangeQueue {
     });
     // RETURNING gives no order guarantee; the id is the enqueue order.
     return rows.sort((a, b) => a.id - b.id).map(toQueuedChange);
+  }
+
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    validateLeaseMs(leaseMs, "renewLeases");
+    const rowIds = [...new Set(ids)].map(parseId).filter((id): id is number => id !== undefined);
+    if (rowIds.length === 0) return [];
+    const now = this.#now();
+    return inTransaction(this.#db, () =>
+      rowIds.filter((id) => this.#renewLease.get(now + Math.ceil(leaseMs), id, now) !== undefined),
+    ).map(String);
   }
 
   async ack(ids: readonly string[]): Promise<void> {

@@ -19,6 +19,7 @@ import {
   retryAfterMsOf,
 } from "./error-kinds.js";
 import { ResetConfirmationError, SafetyValveError, SyncIncompleteError } from "./errors.js";
+import { keepLeases } from "./lease-keeper.js";
 import { assertBatchSize, familyKeyOf, groupFamilies, planBatches } from "./plan-batches.js";
 import { contentHash } from "./stable-hash.js";
 import { type DriftLedger, StateView } from "./state-view.js";
@@ -211,6 +212,10 @@ export class SyncEngine {
       // A claimed change left neither acked nor failed stays leased until leaseMs runs out
       // (5 minutes by default), so even a throwing run must hand back what it has not settled.
       let failure: { error: unknown } | undefined;
+      // Renewed while this claim is worked on, so a claim outliving its lease is not re-claimed.
+      const leases = keepLeases(this.#queue, changes, this.#leaseMs, (error) =>
+        this.#emit({ type: "error", phase: "drain", error }),
+      );
       try {
         signal?.throwIfAborted();
         await this.#processChanges(changes, run, signal);
@@ -218,6 +223,7 @@ export class SyncEngine {
         failure = { error };
         throw error;
       } finally {
+        await leases.stop();
         await this.#handBack(changes, run, failure, signal);
       }
       this.#emit({ type: "progress", phase: "drain", done: run.summary.changes });

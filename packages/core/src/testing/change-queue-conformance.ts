@@ -274,6 +274,52 @@ export function runChangeQueueConformance(name: string, factory: ChangeQueueHarn
       });
     });
 
+    // renewLeases() is optional in the interface; a backend that has it must agree with the others.
+    const renewLeases = (q: ChangeQueue, context: { skip: () => void }) => {
+      if (q.renewLeases === undefined) context.skip();
+      return (ids: readonly string[], leaseMs: number) => q.renewLeases?.(ids, leaseMs);
+    };
+
+    it("renews a lease, so a change its holder is still working on is not delivered again", async (context) => {
+      const renew = renewLeases(queue, context);
+      await queue.enqueue([
+        { kind: "product", key: "p1" },
+        { kind: "product", key: "p2" },
+      ]);
+      const [p1, p2] = await claimAll(queue, { leaseMs: 1_000 });
+      advance(900);
+      expect(await renew([p1?.id ?? "", p1?.id ?? ""], 1_000)).toEqual([p1?.id]);
+      // p2's lease (not renewed) ran out; p1's runs until 1 900.
+      advance(900);
+      const again = await claimAll(await open());
+      expect(again.map((change) => change.key)).toEqual(["p2"]);
+      expect(again[0]?.id).toBe(p2?.id);
+      expect(await queue.stats()).toEqual({ pending: 0, delayed: 0, inFlight: 2, deadLetters: 0 });
+      advance(99);
+      expect(await renew([p1?.id ?? ""], 5_000)).toEqual([p1?.id]);
+      advance(4_999);
+      expect(await claimAll(queue)).toEqual([]);
+      // The holder's ack still counts: it never lost the lease.
+      await queue.ack([p1?.id ?? ""]);
+      expect(await queue.stats()).toMatchObject({ inFlight: 1 });
+    });
+
+    it("renews only live leases: not expired, acked, failed or unknown ones", async (context) => {
+      const renew = renewLeases(queue, context);
+      await queue.enqueue(["a", "b", "c"].map((key) => ({ kind: "product" as const, key })));
+      const [a, b, c] = await claimAll(queue, { leaseMs: 1_000 });
+      await queue.ack([a?.id ?? ""]);
+      await queue.fail(b?.id ?? "", "later", { delayMs: 10_000, maxAttempts: 5 });
+      advance(1_000);
+      expect(
+        await renew([a?.id ?? "", b?.id ?? "", c?.id ?? "", "999999", "not-an-id"], 1_000),
+      ).toEqual([]);
+      expect(await queue.stats()).toEqual({ pending: 1, delayed: 1, inFlight: 0, deadLetters: 0 });
+      expect((await claimAll(queue)).map((change) => change.id)).toEqual([c?.id]);
+      expect(await renew([], 1_000)).toEqual([]);
+      await expect(queue.renewLeases?.([c?.id ?? ""], 0)).rejects.toThrow(/leaseMs/);
+    });
+
     it("treats ack and fail of unknown ids as no-ops", async () => {
       await queue.enqueue({ kind: "product", key: "p1" });
       await queue.ack(["999999", "not-an-id", ""]);
