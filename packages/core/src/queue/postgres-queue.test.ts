@@ -33,6 +33,14 @@ runChangeQueueConformance("postgres", async (clock) => {
         nowMs: clock.now(),
         change,
       }),
+    claimThenKill: (claim) =>
+      enqueueInChildThenKill({
+        moduleUrl: new URL("./postgres-queue.ts", import.meta.url).href,
+        factory: "createPostgresQueue",
+        options: { connectionString: CONNECTION_STRING, schema },
+        nowMs: clock.now(),
+        claim,
+      }),
     cleanup: async () => {
       await dropSchema(schema);
     },

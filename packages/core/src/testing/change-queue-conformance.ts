@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChangeInput, ChangeQueue, QueuedChange } from "../queue/types.js";
+import type { ChangeInput, ChangeQueue, ClaimOptions, QueuedChange } from "../queue/types.js";
 
 /**
  * One storage location (a SQLite file, a Redis key prefix, a PostgreSQL schema) that the battery
@@ -19,6 +19,13 @@ export interface ChangeQueueHarness {
    * durability test is skipped without it.
    */
   enqueueThenKill?(change: ChangeInput): Promise<void>;
+  /**
+   * Claims with `options` from a child process on this storage that is SIGKILLed as soon as the
+   * claim resolved (so it dies holding the leases), and resolves once the child is dead. Optional:
+   * for backends that recognise a dead holder's leases on the same machine and reclaim them at
+   * once; the test is skipped without it.
+   */
+  claimThenKill?(options: ClaimOptions): Promise<void>;
   /** Deletes the storage. Queues the battery opened are already closed. */
   cleanup(): Promise<void>;
 }
@@ -625,6 +632,29 @@ export function runChangeQueueConformance(name: string, factory: ChangeQueueHarn
       });
       const [change] = await claimAll(queue);
       expect(change).toMatchObject({ key: "killed", payload: { survived: true } });
+    });
+
+    it("reclaims at once the leases of a holder process on this machine that was killed", async (context) => {
+      if (harness.claimThenKill === undefined) {
+        context.skip();
+        return;
+      }
+      await queue.enqueue([
+        { kind: "product", key: "p1", payload: { version: 1 } },
+        { kind: "product", key: "p2" },
+      ]);
+      // The child claims p1 (oldest first) and is killed holding it, its lease 30 s from over.
+      await harness.claimThenKill({ limit: 1, leaseMs: LEASE_MS });
+      const claimed = await claimAll(queue);
+      expect(claimed.map((change) => change.key)).toEqual(["p1", "p2"]);
+      expect(claimed[0]).toMatchObject({ payload: { version: 1 }, attempts: 1 });
+      expect(claimed[0]?.lastError).toMatch(/died/);
+      expect(claimed[1]).toMatchObject({ attempts: 0 });
+      // A live holder's leases (this process's) are left alone, whatever instance looks.
+      expect(await claimAll(await open())).toEqual([]);
+      expect(await queue.stats()).toEqual({ pending: 0, delayed: 0, inFlight: 2, deadLetters: 0 });
+      await queue.ack(claimed.map((change) => change.id));
+      expect(await queue.stats()).toEqual({ pending: 0, delayed: 0, inFlight: 0, deadLetters: 0 });
     });
 
     it("coalesces any enqueue sequence to one change per key with the latest payload", async () => {
