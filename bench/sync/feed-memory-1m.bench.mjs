@@ -82,7 +82,7 @@ try {
     "| Feed lines | Lines | Exit | Sync requests | Rejected (total / in --json) | `--json` size | Wall time | Peak RSS (VmHWM) | Target < 256 MiB |",
   );
   console.log("|---:|---|---:|---:|---:|---:|---:|---:|---|");
-  for (const isValid of [true, false]) {
+  for (const isValid of [false, true]) {
     const feed = join(dir, isValid ? "valid.jsonl" : "rejected.jsonl");
     await writeFeed(feed, isValid);
     const run = await runCli(feed, {

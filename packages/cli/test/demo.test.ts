@@ -6,7 +6,8 @@ describe("neuroon demo", () => {
     const out: string[] = [];
     const err: string[] = [];
     const report = await runDemo(
-      { products: 150, seed: 3, keepRunning: false, json: false },
+      // Kept running until waitForStop resolves, at once here: the servers' block is printed.
+      { products: 150, seed: 3, keepRunning: true, json: false },
       {
         stdout: (text) => out.push(text),
         stderr: (text) => err.push(text),
@@ -30,5 +31,9 @@ describe("neuroon demo", () => {
     expect(report.rateLimited).toBe(0);
     expect(out.join("")).toContain("Products in the index");
     expect(err.join("")).not.toContain("\r");
+    expect(err.join("")).toMatch(
+      /^ {2}export WOOCOMMERCE_URL=http:\/\/127\.0\.0\.1:\d+ WOOCOMMERCE_CONSUMER_KEY=ck_demo\w+ /m,
+    );
+    expect(err.join("")).toMatch(/^ {2}export NEUROON_API_URL=http:\/\/127\.0\.0\.1:\d+ /m);
   }, 120_000);
 });
