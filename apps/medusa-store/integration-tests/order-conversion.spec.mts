@@ -11,13 +11,7 @@ import {
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
 import { NeuroonSync } from "@neuroon/medusa/lib/sync";
 import { createProduct } from "./support/fixtures.js";
-import {
-  API_KEY,
-  eventually,
-  SHOP_ID,
-  STOREFRONT_URL,
-  startTestNeuroon,
-} from "./support/neuroon.js";
+import { eventually, startTestNeuroon } from "./support/neuroon.js";
 
 const neuroon = await startTestNeuroon({ NEUROON_CURRENCY: "eur" });
 

@@ -11,13 +11,7 @@ import {
 } from "@medusajs/medusa/core-flows";
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
 import { NeuroonSync } from "@neuroon/medusa/lib/sync";
-import {
-  API_KEY,
-  eventually,
-  SHOP_ID,
-  STOREFRONT_URL,
-  startTestNeuroon,
-} from "./support/neuroon.js";
+import { eventually, startTestNeuroon } from "./support/neuroon.js";
 
 // A German storefront: EUR prices stored net, shown with 19 % VAT.
 const neuroon = await startTestNeuroon({

@@ -2,13 +2,7 @@ import type { CreateRegionDTO } from "@medusajs/framework/types";
 import { Modules } from "@medusajs/framework/utils";
 import { createProductsWorkflow, createTaxRegionsWorkflow } from "@medusajs/medusa/core-flows";
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
-import {
-  API_KEY,
-  eventually,
-  SHOP_ID,
-  STOREFRONT_URL,
-  startTestNeuroon,
-} from "./support/neuroon.js";
+import { eventually, startTestNeuroon } from "./support/neuroon.js";
 
 const REGION_ID = "reg_neuroon_de";
 // The preferred setup: a region decides currency, region price rules and tax.
