@@ -35,6 +35,10 @@ export async function launchChromium(): Promise<TestBrowser> {
     executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1024, height: 700 },
+    // Headless Chromium says "HeadlessChrome", which isbot (and so the Shopify app package) treats
+    // as a bot and answers 410; a merchant's browser says "Chrome".
+    userAgent:
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     args: [
       "--headless",
       "--no-sandbox",
