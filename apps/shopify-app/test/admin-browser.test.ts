@@ -89,6 +89,12 @@ describe("the embedded admin page in Chromium (built app, test session)", () => 
       }
       void handle(request, response);
     });
+    // As shopify.app.toml subscribes: the import's bulk_operations/finish reaches the app's /webhooks.
+    fake.subscribe(`${appUrl}/webhooks`, [
+      "products/update",
+      "app/uninstalled",
+      "bulk_operations/finish",
+    ]);
     chromium = await launchChromium();
     page = await chromium.context.newPage();
     const sessionToken = await fake.sessionToken(SHOP);
@@ -185,6 +191,10 @@ describe("the embedded admin page in Chromium (built app, test session)", () => 
       timeout: 30_000,
       interval: 100,
     });
+    // The built app verified and handled the signed bulk_operations/finish webhook.
+    expect(
+      fake.deliveries.filter((d) => d.topic === "bulk_operations/finish").map((d) => d.status),
+    ).toContain(200);
     await screenshot(page, "admin-settings-saved-banner");
     // Saved for good: a new document request renders the connected shop, and never the key.
     await page.reload();
