@@ -1,5 +1,6 @@
+import { join } from "node:path";
 import { MedusaError } from "@medusajs/framework/utils";
-import type { NeuroonProduct } from "@neuroon/core";
+import { NEUROON_PRODUCTION_BASE_URL, type NeuroonProduct } from "@neuroon/core";
 import type { MedusaProductRecord } from "./medusa-types";
 
 /** Where a product's brand comes from; Medusa has no brand field of its own. */
@@ -25,7 +26,7 @@ export interface NeuroonPluginOptions {
   shopId: string;
   /** Shop API key (`sk_` + 32 hex). Server-side only; never sent to a browser. */
   apiKey: string;
-  /** Neuroon API base URL. Default `https://api.neuroon.ai`. */
+  /** Neuroon API base URL. Default: `NEUROON_API_URL`, else `https://api.neuroon.ai`. */
   apiUrl?: string;
   /** Public storefront origin, used to build product URLs, e.g. `https://shop.example.com`. */
   storefrontUrl: string;
@@ -37,7 +38,10 @@ export interface NeuroonPluginOptions {
   currencyCode?: string;
   /** Send prices with tax included (as a storefront in a tax-inclusive market shows them). Default: the price's own inclusivity. */
   taxInclusive?: boolean;
-  /** Country used for tax lines when `taxInclusive` is set; default: the region's only country. */
+  /**
+   * Country whose tax rates convert prices when `taxInclusive` is set; default: the region's only
+   * country. Required with `taxInclusive` when the region has several countries or no region is set.
+   */
   taxCountryCode?: string;
   /** Sales channel whose stock decides `inStock`; default: the product's first sales channel. */
   salesChannelId?: string;
@@ -59,6 +63,11 @@ export interface NeuroonPluginOptions {
   maxOrphanDeleteRatio?: number;
   /** Turns the live subscribers off (full syncs and the nightly reconcile still run). Default false. */
   disableLiveSync?: boolean;
+  /**
+   * SQLite file holding the change queue and the sync state. Default `.neuroon/sync.db` under the
+   * Medusa project directory (the server's working directory).
+   */
+  sqlitePath?: string;
 }
 
 /** Options after validation and defaults. */
@@ -80,12 +89,30 @@ export interface ResolvedNeuroonOptions {
   maxRetries: number;
   maxOrphanDeleteRatio: number;
   disableLiveSync: boolean;
+  sqlitePath: string;
 }
 
-export const DEFAULT_API_URL = "https://api.neuroon.ai";
+export const DEFAULT_API_URL = NEUROON_PRODUCTION_BASE_URL;
+/** Relative to the Medusa project directory. */
+export const DEFAULT_SQLITE_PATH = join(".neuroon", "sync.db");
 export const MAX_BATCH_SIZE = 500;
 
 const API_KEY_PATTERN = /^sk_[0-9a-f]{32}$/i;
+
+/** Why a key is not `sk_` + 32 hex, without echoing it (it is a secret). */
+export function apiKeyProblems(apiKey: string): string[] {
+  if (API_KEY_PATTERN.test(apiKey)) return [];
+  if (!apiKey.startsWith("sk_")) {
+    return apiKey.length === 35
+      ? ['it does not start with "sk_"']
+      : ['it does not start with "sk_"', `it is ${apiKey.length} characters long, not 35`];
+  }
+  const problems: string[] = [];
+  const rest = apiKey.slice(3);
+  if (rest.length !== 32) problems.push(`it has ${rest.length} characters after "sk_", not 32`);
+  if (/[^0-9a-f]/i.test(rest)) problems.push("it has characters other than 0-9 and a-f");
+  return problems;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -137,14 +164,18 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
   const apiKey = str("apiKey");
   if (!apiKey)
     problems.push(`"apiKey" is required: the shop API key (sk_…), e.g. from NEUROON_API_KEY`);
-  else if (!API_KEY_PATTERN.test(apiKey))
+  else if (apiKeyProblems(apiKey).length > 0)
     problems.push(
-      `"apiKey" must look like sk_<32 hex>, received a ${apiKey.length}-character value not starting with sk_`,
+      `"apiKey" must be "sk_" followed by 32 hex characters, as the Neuroon dashboard shows it, but ${apiKeyProblems(apiKey).join(" and ")}`,
     );
 
-  const apiUrl = (str("apiUrl") ?? DEFAULT_API_URL).replace(/\/+$/, "");
+  // A newcomer pointing NEUROON_API_URL at the emulator must not silently talk to production.
+  const envApiUrl = process.env.NEUROON_API_URL?.trim() || undefined;
+  const apiUrl = (str("apiUrl") ?? envApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, "");
   if (!isValidUrl(apiUrl))
-    problems.push(`"apiUrl" must be an http(s) URL, received ${describe(o.apiUrl)}`);
+    problems.push(
+      `"apiUrl" (or NEUROON_API_URL) must be an http(s) URL, received ${describe(o.apiUrl ?? envApiUrl)}`,
+    );
 
   const storefrontUrl = str("storefrontUrl")?.replace(/\/+$/, "");
   if (!storefrontUrl)
@@ -180,6 +211,11 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
   if (taxCountryCode && !/^[a-z]{2}$/.test(taxCountryCode))
     problems.push(
       `"taxCountryCode" must be an ISO 3166-1 alpha-2 code such as "de", received ${describe(o.taxCountryCode)}`,
+    );
+
+  if (taxInclusive !== undefined && !regionId && !taxCountryCode)
+    problems.push(
+      `"taxInclusive" needs a country whose tax rates convert the prices: set "taxCountryCode" (e.g. "de"), or "regionId" of a region with one country`,
     );
 
   const salesChannelId = str("salesChannelId");
@@ -239,6 +275,7 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
     else maxOrphanDeleteRatio = r;
   }
   const disableLiveSync = o.disableLiveSync === true;
+  const sqlitePath = str("sqlitePath") ?? DEFAULT_SQLITE_PATH;
 
   if (problems.length > 0) {
     throw new MedusaError(
@@ -264,5 +301,6 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
     maxRetries,
     maxOrphanDeleteRatio,
     disableLiveSync,
+    sqlitePath,
   };
 }
