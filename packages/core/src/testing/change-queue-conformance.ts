@@ -1,17 +1,22 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChangeInput, ChangeQueue, QueuedChange } from "./types.js";
+import type { ChangeInput, ChangeQueue, QueuedChange } from "../queue/types.js";
 
 /**
- * One storage location (a SQLite file, a Redis key prefix) that the battery opens queues on. Every
- * test gets a fresh one, so backends need no cleanup between assertions.
+ * One storage location (a SQLite file, a Redis key prefix, a PostgreSQL schema) that the battery
+ * opens queues on. Every test gets a fresh one, so backends need no cleanup between assertions.
  */
 export interface ChangeQueueHarness {
-  /** Opens a queue instance on this harness's storage; a second call gives a second, independent instance (another "process") on the same storage. */
+  /**
+   * Opens a queue instance on this harness's storage; a second call gives a second, independent
+   * instance (another "process") on the same storage. Every queue opened must read time from the
+   * factory's `clock`: the battery moves it to expire leases and retry delays.
+   */
   open(): Promise<ChangeQueue>;
   /**
    * Enqueues `change` from a child process that is SIGKILLed as soon as `enqueue` resolved, and
-   * resolves once the child is dead. Optional: backends that can run in a child implement it.
+   * resolves once the child is dead. Optional: backends that can run in a child implement it; the
+   * durability test is skipped without it.
    */
   enqueueThenKill?(change: ChangeInput): Promise<void>;
   /** Deletes the storage. Queues the battery opened are already closed. */
@@ -28,8 +33,30 @@ const LEASE_MS = 30_000;
 
 /**
  * The conformance battery every {@link ChangeQueue} backend runs (house style rule 23): the same
- * assertions for SQLite and Redis, so "behind the same interface" is tested, not hoped for. Call
- * it from a backend's `*.test.ts`; it registers a vitest `describe` block.
+ * assertions for SQLite, Redis and PostgreSQL, so "behind the same interface" is tested, not
+ * hoped for. It covers coalescing (latest payload wins, counts add up, in-flight changes are never
+ * rewritten), oldest-first claims with limits and kind filters, lease expiry and redelivery, lease
+ * renewal, retries with caller-chosen delays, dead letters and replay, `lastEnqueuedAt`, stats,
+ * input validation, concurrent claimers and persistence across reopen. Optional methods
+ * (`lastEnqueuedAt`, `renewLeases`) are tested when the backend has them.
+ *
+ * Call it at the top level of a vitest test file (it registers a `describe` block); it needs
+ * `vitest` and `fast-check`, both optional peer dependencies of `@neuroon/core`.
+ *
+ * @example
+ * ```ts
+ * // my-queue.test.ts
+ * import { runChangeQueueConformance } from "@neuroon/core/testing";
+ * import { openMyQueue } from "./my-queue.js";
+ *
+ * runChangeQueueConformance("my backend", async (clock) => {
+ *   const database = await createScratchDatabase();
+ *   return {
+ *     open: async () => openMyQueue({ database, now: clock.now }),
+ *     cleanup: () => database.drop(),
+ *   };
+ * });
+ * ```
  */
 export function runChangeQueueConformance(name: string, factory: ChangeQueueHarnessFactory): void {
   describe(`ChangeQueue conformance: ${name}`, () => {
