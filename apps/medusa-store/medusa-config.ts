@@ -35,7 +35,6 @@ module.exports = defineConfig({
           : {}),
         brand: { source: "metadata", key: "brand" },
         disableLiveSync: process.env.NEUROON_DISABLE_LIVE_SYNC === "true",
-        ...(process.env.NEUROON_SQLITE_PATH ? { sqlitePath: process.env.NEUROON_SQLITE_PATH } : {}),
         ...(process.env.NEUROON_MAX_RETRIES
           ? { maxRetries: Number(process.env.NEUROON_MAX_RETRIES) }
           : {}),

@@ -112,7 +112,7 @@ medusaIntegrationTestRunner({
         const container = getContainer();
         neuroon.setDown(true);
         const { orderId } = await placeOrder(container, {});
-        const { queue } = runtimeOf(container).storage();
+        const { queue } = await runtimeOf(container).storage();
         // Tried, refused with 503, and put back for a later attempt.
         await eventually(async () => {
           expect(neuroon.requests().some((r) => r.path.endsWith("/track/conversion"))).toBe(true);

@@ -143,7 +143,7 @@ medusaIntegrationTestRunner({
         expect(neuroon.products().has(draft)).toBe(false);
         await queueSettled(container);
         // Nothing of the draft is ever in a sync request. Core's engine deletes whatever the
-        // store does not index, so the draft's id may appear once in a DELETE, answered 404.
+        // store does not index, so the draft's id may appear in a DELETE (nothing else).
         const syncBodies = neuroon
           .requests()
           .filter((r) => r.path.endsWith("/products/sync"))
@@ -153,7 +153,7 @@ medusaIntegrationTestRunner({
           false,
         );
         const draftCalls = neuroon.requests().filter((r) => r.path.includes(draft));
-        expect(draftCalls.every((r) => r.method === "DELETE" && r.status === 404)).toBe(true);
+        expect(draftCalls.map((r) => r.method)).toEqual(draftCalls.map(() => "DELETE"));
       });
     });
 
@@ -232,7 +232,7 @@ medusaIntegrationTestRunner({
         const a = await createProduct(container, { title: "Outage Hoodie" });
         const b = await createProduct(container, { title: "Outage Cap" });
         await deleteProductsWorkflow(container).run({ input: { ids: [doomed] } });
-        const { queue } = runtimeOf(container).storage();
+        const { queue } = await runtimeOf(container).storage();
         // The worker tried, failed (503) and put all three back for a later attempt.
         await eventually(async () => {
           expect((await queue.stats()).delayed).toBe(3);
@@ -245,7 +245,7 @@ medusaIntegrationTestRunner({
           expect(neuroon.products().get(b)?.name).toBe("Outage Cap");
           expect(neuroon.products().has(doomed)).toBe(false);
         }, 60_000);
-        const { state } = runtimeOf(container).storage();
+        const { state } = await runtimeOf(container).storage();
         const records = await state.get([a, b, doomed]);
         expect(records.get(a)?.status).toBe("synced");
         expect(records.get(b)?.status).toBe("synced");

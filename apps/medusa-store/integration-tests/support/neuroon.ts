@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { MedusaContainer } from "@medusajs/framework/types";
 import type { NeuroonProduct, TrackConversionRequest } from "@neuroon/core";
 import {
@@ -44,10 +41,7 @@ export async function startTestNeuroon(pluginEnv: Record<string, string>): Promi
     shops: [{ shopId: SHOP_ID, apiKey: API_KEY, url: STOREFRONT_URL }],
     rateLimits: false,
   });
-  // The queue and state of this spec file only: each file boots Medusa on a fresh database.
-  const stateDir = mkdtempSync(join(tmpdir(), "neuroon-medusa-"));
   Object.assign(process.env, {
-    NEUROON_SQLITE_PATH: join(stateDir, "sync.db"),
     NEUROON_SHOP_ID: SHOP_ID,
     NEUROON_API_KEY: API_KEY,
     NEUROON_API_URL: emulator.url,
@@ -87,10 +81,7 @@ export async function startTestNeuroon(pluginEnv: Record<string, string>): Promi
       outage = undefined;
       emulator.reset();
     },
-    async close() {
-      await emulator.close();
-      rmSync(stateDir, { recursive: true, force: true });
-    },
+    close: () => emulator.close(),
   };
 }
 
@@ -115,7 +106,7 @@ export function syncRequests(neuroon: TestNeuroon): number {
  * reach the next test's fresh emulator.
  */
 export async function queueSettled(container: MedusaContainer, timeoutMs = 30_000): Promise<void> {
-  const { queue } = runtimeOf(container).storage();
+  const { queue } = await runtimeOf(container).storage();
   await eventually(async () => {
     expect(await queue.stats()).toMatchObject({ pending: 0, delayed: 0, inFlight: 0 });
   }, timeoutMs);

@@ -8,7 +8,7 @@ import { resolveNeuroon } from "../lib/resolve";
  */
 export default async function neuroonDrain(container: MedusaContainer): Promise<void> {
   const { runtime } = resolveNeuroon(container);
-  runtime.startWorker(container);
+  await runtime.startWorker(container);
   await runtime.drain(container);
 }
 

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { MedusaError } from "@medusajs/framework/utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveOptions } from "./options";
@@ -27,7 +26,6 @@ describe("resolveOptions", () => {
       maxRetries: 2,
       maxOrphanDeleteRatio: 0.5,
       disableLiveSync: false,
-      sqlitePath: join(".neuroon", "sync.db"),
     });
   });
 

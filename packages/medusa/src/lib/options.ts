@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { MedusaError } from "@medusajs/framework/utils";
 import { NEUROON_PRODUCTION_BASE_URL, type NeuroonProduct } from "@neuroon/core";
 import type { MedusaProductRecord } from "./medusa-types";
@@ -63,11 +62,6 @@ export interface NeuroonPluginOptions {
   maxOrphanDeleteRatio?: number;
   /** Turns the live subscribers off (full syncs and the nightly reconcile still run). Default false. */
   disableLiveSync?: boolean;
-  /**
-   * SQLite file holding the change queue and the sync state. Default `.neuroon/sync.db` under the
-   * Medusa project directory (the server's working directory).
-   */
-  sqlitePath?: string;
 }
 
 /** Options after validation and defaults. */
@@ -89,12 +83,10 @@ export interface ResolvedNeuroonOptions {
   maxRetries: number;
   maxOrphanDeleteRatio: number;
   disableLiveSync: boolean;
-  sqlitePath: string;
 }
 
 export const DEFAULT_API_URL = NEUROON_PRODUCTION_BASE_URL;
-/** Relative to the Medusa project directory. */
-export const DEFAULT_SQLITE_PATH = join(".neuroon", "sync.db");
+
 export const MAX_BATCH_SIZE = 500;
 
 const API_KEY_PATTERN = /^sk_[0-9a-f]{32}$/i;
@@ -275,7 +267,6 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
     else maxOrphanDeleteRatio = r;
   }
   const disableLiveSync = o.disableLiveSync === true;
-  const sqlitePath = str("sqlitePath") ?? DEFAULT_SQLITE_PATH;
 
   if (problems.length > 0) {
     throw new MedusaError(
@@ -301,6 +292,5 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
     maxRetries,
     maxOrphanDeleteRatio,
     disableLiveSync,
-    sqlitePath,
   };
 }

@@ -1,40 +1,89 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Logger, MedusaContainer } from "@medusajs/framework/types";
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils";
 import {
   type ChangeInput,
   type ChangeQueue,
   NeuroonClient,
-  openSqliteQueue,
-  openSqliteStateStore,
   SafetyValveError,
   SyncEngine,
   type SyncEvent,
   type SyncStateStore,
   type SyncSummary,
 } from "@neuroon/core";
+import { createPostgresQueue, createPostgresStateStore } from "@neuroon/core/postgres";
+import pg from "pg";
 import { MedusaCatalogSource } from "./catalog-source";
 import type { ResolvedNeuroonOptions } from "./options";
 import { PLUGIN_VERSION } from "./version";
 
-/** The change queue and the sync state the engine works on. */
+/** The change queue and the sync state the engine works on, and how to let go of them. */
 export interface NeuroonStorage {
   queue: ChangeQueue;
   state: SyncStateStore;
+  close(): Promise<void>;
+}
+
+/** How Medusa reaches its database: `pg` client settings (URL, SSL…) and the schema. */
+export interface MedusaDatabase {
+  connection: pg.PoolConfig;
+  schema: string | undefined;
+}
+
+/** Connections the plugin's own pool keeps to Medusa's database (worker, subscribers, admin). */
+const POOL_SIZE = 4;
+
+/**
+ * Opens the queue and the state store in Medusa's own PostgreSQL database (core's
+ * `@neuroon/core/postgres`), creating their tables if needed. The one place that picks the
+ * backend: every Medusa process (server, worker, several hosts) shares them.
+ */
+export async function openPostgresStorage(
+  database: MedusaDatabase,
+  shopId: string,
+): Promise<NeuroonStorage> {
+  // allowExitOnIdle: `medusa exec` scripts end when their work does, not 10 s later.
+  const pool = new pg.Pool({ ...database.connection, max: POOL_SIZE, allowExitOnIdle: true });
+  // An idle client losing its server emits "error" on the pool; the next query reconnects.
+  pool.on("error", () => undefined);
+  const schema = database.schema ? { schema: database.schema } : {};
+  try {
+    const [queue, state] = await Promise.all([
+      createPostgresQueue({ pool, ...schema }),
+      createPostgresStateStore({ pool, shopId, ...schema }),
+    ]);
+    return {
+      queue,
+      state,
+      async close() {
+        await Promise.all([queue.close(), state.close()]);
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }
 
 /**
- * Opens the queue and the state store. The one place that picks the backend: SQLite in the
- * Medusa project directory (`sqlitePath`), which one Medusa server and worker on one machine share.
+ * Medusa's database settings from its `__pg_connection__` (a knex instance), which holds the URL
+ * Medusa actually connected with (the test runner's per-run database included).
  */
-export function openNeuroonStorage(options: ResolvedNeuroonOptions): NeuroonStorage {
-  if (options.sqlitePath !== ":memory:")
-    mkdirSync(dirname(options.sqlitePath), { recursive: true });
-  return {
-    queue: openSqliteQueue({ path: options.sqlitePath }),
-    state: openSqliteStateStore({ path: options.sqlitePath, shopId: options.shopId }),
-  };
+export function medusaDatabaseOf(pgConnection: unknown): MedusaDatabase {
+  const config = (pgConnection as { client?: { config?: Record<string, unknown> } } | undefined)
+    ?.client?.config;
+  const connection = config?.connection;
+  const searchPath = config?.searchPath;
+  const schema = Array.isArray(searchPath) ? searchPath[0] : searchPath;
+  if (typeof connection === "string") {
+    return { connection: { connectionString: connection }, schema: schema as string | undefined };
+  }
+  if (typeof connection === "object" && connection !== null) {
+    return { connection: connection as pg.PoolConfig, schema: schema as string | undefined };
+  }
+  throw new Error(
+    "@neuroon/medusa: Medusa's database connection (__pg_connection__) has no connection settings; the plugin keeps its sync queue in Medusa's PostgreSQL database and cannot start without it",
+  );
 }
 
 /** A full resync or reconcile as the admin status page shows it. */
@@ -75,38 +124,64 @@ interface Engine {
 export class NeuroonRuntime {
   readonly options: ResolvedNeuroonOptions;
   readonly #runs: CatalogRunLog;
-  readonly #openStorage: (options: ResolvedNeuroonOptions) => NeuroonStorage;
-  #storage: NeuroonStorage | undefined;
-  #engine: Engine | undefined;
+  readonly #openStorage: () => Promise<NeuroonStorage>;
+  #storage: Promise<NeuroonStorage> | undefined;
+  #source: MedusaCatalogSource | undefined;
+  #engine: Promise<Engine> | undefined;
   #worker: { abort: AbortController; done: Promise<unknown> } | undefined;
   #closed = false;
 
   constructor(
     options: ResolvedNeuroonOptions,
     runs: CatalogRunLog,
-    openStorage: (options: ResolvedNeuroonOptions) => NeuroonStorage = openNeuroonStorage,
+    openStorage: () => Promise<NeuroonStorage>,
   ) {
     this.options = options;
     this.#runs = runs;
     this.#openStorage = openStorage;
   }
 
-  /** The queue and state, opened on first use. */
-  storage(): NeuroonStorage {
-    if (this.#closed) throw new Error("@neuroon/medusa: the sync runtime is shut down");
-    this.#storage ??= this.#openStorage(this.options);
+  /** The queue and state, opened once (at application start, or on first use). */
+  storage(): Promise<NeuroonStorage> {
+    if (this.#closed) {
+      return Promise.reject(new Error("@neuroon/medusa: the sync runtime is shut down"));
+    }
+    if (!this.#storage) {
+      const opening = this.#openStorage();
+      this.#storage = opening;
+      // A failed open (database briefly unreachable) is retried by the next caller.
+      opening.catch(() => {
+        if (this.#storage === opening) this.#storage = undefined;
+      });
+    }
     return this.#storage;
+  }
+
+  /** The catalog source over Medusa's Query, for the subscribers' id lookups and the engine. */
+  source(container: MedusaContainer): MedusaCatalogSource {
+    this.#source ??= new MedusaCatalogSource(container, this.options);
+    return this.#source;
   }
 
   /**
    * The engine over Medusa's Query. Built on first use with the container a subscriber, job or
    * route passes (the module's own container cannot resolve Query).
    */
-  engine(container: MedusaContainer): Engine {
-    if (this.#engine) return this.#engine;
-    const { queue, state } = this.storage();
+  engine(container: MedusaContainer): Promise<Engine> {
+    if (!this.#engine) {
+      const building = this.#buildEngine(container);
+      this.#engine = building;
+      building.catch(() => {
+        if (this.#engine === building) this.#engine = undefined;
+      });
+    }
+    return this.#engine;
+  }
+
+  async #buildEngine(container: MedusaContainer): Promise<Engine> {
+    const { queue, state } = await this.storage();
     const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER);
-    const source = new MedusaCatalogSource(container, this.options);
+    const source = this.source(container);
     const client = new NeuroonClient({
       shopId: this.options.shopId,
       apiKey: this.options.apiKey,
@@ -124,8 +199,7 @@ export class NeuroonRuntime {
       reconcile: { maxDeleteRatio: this.options.maxOrphanDeleteRatio },
       onEvent: (event) => logEvent(logger, event),
     });
-    this.#engine = { engine, source, logger };
-    return this.#engine;
+    return { engine, source, logger };
   }
 
   /**
@@ -134,8 +208,8 @@ export class NeuroonRuntime {
    */
   async enqueue(container: MedusaContainer, changes: readonly ChangeInput[]): Promise<void> {
     if (changes.length === 0) return;
-    await this.storage().queue.enqueue(changes);
-    this.startWorker(container);
+    await (await this.storage()).queue.enqueue(changes);
+    await this.startWorker(container);
   }
 
   /**
@@ -143,9 +217,11 @@ export class NeuroonRuntime {
    * of changes to settle (so one admin edit, with its variant events, is one sync request),
    * drains it, and backs off while Neuroon is unavailable.
    */
-  startWorker(container: MedusaContainer): void {
+  async startWorker(container: MedusaContainer): Promise<void> {
     if (this.#worker || this.#closed) return;
-    const { engine, logger } = this.engine(container);
+    const { engine, logger } = await this.engine(container);
+    // Another caller may have started it while the engine was being built.
+    if (this.#worker || this.#closed) return;
     const abort = new AbortController();
     const done = engine.runWorker({ signal: abort.signal }).catch((error: unknown) => {
       logger.error(`[neuroon] the sync worker stopped: ${errorMessage(error)}`);
@@ -155,8 +231,8 @@ export class NeuroonRuntime {
   }
 
   /** Drains what is ready now (the scheduled job's and the workflow's path). */
-  drain(container: MedusaContainer): Promise<SyncSummary> {
-    return this.engine(container).engine.drain();
+  async drain(container: MedusaContainer): Promise<SyncSummary> {
+    return (await this.engine(container)).engine.drain();
   }
 
   /**
@@ -171,7 +247,7 @@ export class NeuroonRuntime {
     runId?: string,
   ): Promise<{ runId: string; summary: SyncSummary }> {
     const id = runId ?? (await this.#runs.start(kind)).id;
-    const { engine, logger } = this.engine(container);
+    const { engine, logger } = await this.engine(container);
     try {
       if (kind === "full") await this.#forgetSyncState();
       const summary = await engine.fullSync();
@@ -202,7 +278,7 @@ export class NeuroonRuntime {
       });
     }
     const { id } = await this.#runs.start(kind);
-    const { logger } = this.engine(container);
+    const { logger } = await this.engine(container);
     void this.runCatalog(container, kind, id).catch((error: unknown) =>
       logger.error(`[neuroon] ${kind} sync ${id} failed: ${errorMessage(error)}`),
     );
@@ -221,11 +297,11 @@ export class NeuroonRuntime {
     }
     const storage = this.#storage;
     this.#storage = undefined;
-    if (storage) await Promise.all([storage.queue.close(), storage.state.close()]);
+    if (storage) await (await storage.catch(() => undefined))?.close();
   }
 
   async #forgetSyncState(): Promise<void> {
-    const { state } = this.storage();
+    const { state } = await this.storage();
     // Collected first: deleting while iterating may skip ids.
     const ids: string[] = [];
     for await (const id of state.iterateIds()) ids.push(id);

@@ -13,7 +13,7 @@ export default async function neuroonTaxonomyChanged({
 }: SubscriberArgs<unknown>): Promise<void> {
   const neuroon = resolveNeuroon(container);
   if (neuroon.options.disableLiveSync) return;
-  const { source } = neuroon.runtime.engine(container);
+  const source = neuroon.runtime.source(container);
   const ids = idsFromEvent(event.data);
   const productIds = event.name.startsWith("product-category.")
     ? await source.productIdsInCategories(ids)

@@ -12,7 +12,7 @@ export default async function neuroonVariantChanged({
 }: SubscriberArgs<unknown>): Promise<void> {
   const neuroon = resolveNeuroon(container);
   if (neuroon.options.disableLiveSync) return;
-  const { source } = neuroon.runtime.engine(container);
+  const source = neuroon.runtime.source(container);
   const productIds = await source.productIdsOfVariants(idsFromEvent(event.data));
   const origin = `event:${event.name}`;
   await neuroon.runtime.enqueue(

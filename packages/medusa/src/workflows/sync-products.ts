@@ -19,7 +19,7 @@ export const syncNeuroonProductsStep = createStep(
   async (input: SyncNeuroonProductsInput, { container }) => {
     const { runtime } = resolveNeuroon(container);
     // Forgetting the last sent hash is what makes the engine send an unchanged product again.
-    if (input.force === true) await runtime.storage().state.delete(input.product_ids);
+    if (input.force === true) await (await runtime.storage()).state.delete(input.product_ids);
     await runtime.enqueue(
       container,
       input.product_ids.map((key) => ({ kind: "product" as const, key, origin: "workflow" })),

@@ -10,7 +10,7 @@ const DEAD_LETTERS_SHOWN = 10;
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const neuroon = resolveNeuroon(req.scope);
-  const { queue, state } = neuroon.runtime.storage();
+  const { queue, state } = await neuroon.runtime.storage();
   const [stats, synced, deadLetters, runs] = await Promise.all([
     queue.stats(),
     state.count(),

@@ -17,14 +17,15 @@ async function syncState(state: SyncStateStore, productId: string) {
 /** GET /admin/neuroon/products/:id — the product's sync state (`null` when never sent). */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { runtime } = resolveNeuroon(req.scope);
-  res.json({ sync: await syncState(runtime.storage().state, req.params.id as string) });
+  const { state } = await runtime.storage();
+  res.json({ sync: await syncState(state, req.params.id as string) });
 }
 
 /** POST /admin/neuroon/products/:id — re-sends this product now, changed or not. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const id = req.params.id as string;
   const { runtime } = resolveNeuroon(req.scope);
-  const { state } = runtime.storage();
+  const { state } = await runtime.storage();
   // Forgetting the last sent hash is what makes the engine send an unchanged product again.
   await state.delete([id]);
   await runtime.enqueue(req.scope, [{ kind: "product", key: id, origin: "admin" }]);
