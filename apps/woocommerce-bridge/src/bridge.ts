@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import {
-  abortableSleep,
   type ChangeKind,
   NeuroonClient,
   type NeuroonClientOptions,
@@ -16,6 +15,7 @@ import {
   SyncEngine,
   type SyncEvent,
   type SyncSummary,
+  sleep,
   waitForCoalescedBatch,
 } from "@neuroon/core";
 import {
@@ -540,7 +540,7 @@ export function createWooBridge(
       }
       if (idle) {
         if (soft.aborted) break;
-        await abortableSleep(waitMs, soft);
+        await sleep(waitMs, soft).catch(() => {});
       }
     }
   };

@@ -115,14 +115,29 @@ describe("neuroon sync <file>", () => {
       ok: boolean;
       exitCode: number;
       lines: unknown;
-      rejected: { line: number; by: string }[];
+      rejected: { total: number; sample: { line: number; by: string }[] };
     }>(await run(["sync", feed, "--json"]));
     expect(json).toMatchObject({
       ok: false,
       exitCode: 3,
       lines: { read: 7, valid: 2, rejected: 4 },
+      rejected: { total: 4 },
     });
-    expect(json.rejected.map((entry) => entry.line)).toEqual([2, 3, 5, 6]);
+    expect(json.rejected.sample.map((entry) => entry.line)).toEqual([2, 3, 5, 6]);
+  });
+
+  it("keeps a bounded sample of rejected lines, with their total, in --json", async () => {
+    const lines = Array.from({ length: 250 }, (_, i) => product(`bad-${i}`, { price: -1 }));
+    const feed = await h.write("all-bad.jsonl", jsonl([...lines, product("fine")]));
+    const result = await run(["sync", feed, "--json"]);
+    const json = parseJson<{ rejected: { total: number; sample: { line: number }[] } }>(result);
+    expect(result.code).toBe(3);
+    expect(json.rejected.total).toBe(250);
+    expect(json.rejected.sample).toHaveLength(100);
+    expect(json.rejected.sample.at(-1)?.line).toBe(100);
+    const human = await run(["sync", feed]);
+    expect(human.stdout).toContain("1 valid product, 250 lines rejected");
+    expect(human.stdout).toContain("… and 230 more (--json lists the first 100)");
   });
 
   it("reads CSV feeds with list, boolean and attribute columns", async () => {
@@ -139,7 +154,7 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     );
     const result = await run(["sync", feed]);
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/line 3: c2: price must be a finite number/);
+    expect(result.stdout).toMatch(/line 3: c2: price: "abc" is not a number: write digits/);
     expect(result.stdout).toMatch(/line 6: has 3 fields, the header has 8/);
     const stored = h.emulator.snapshot(SHOP_ID);
     expect(stored.find((p) => p.externalId === "c1")).toMatchObject({
@@ -281,10 +296,11 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     expect(again.code).toBe(3);
     const json = parseJson<{
       summary: { unchanged: number };
-      rejected: { line: number; by: string }[];
+      rejected: { total: number; sample: { line: number; by: string }[] };
     }>(again);
     expect(json.summary.unchanged).toBe(3);
-    expect(json.rejected).toEqual([
+    expect(json.rejected.total).toBe(1);
+    expect(json.rejected.sample).toEqual([
       expect.objectContaining({ line: 3, externalId: "m3", by: "earlier" }),
     ]);
   });

@@ -4,7 +4,14 @@ export {
   NeuroonClient,
   type NeuroonClientOptions,
 } from "./client.js";
-export { NEUROON_DEVELOPMENT_BASE_URL, NEUROON_PRODUCTION_BASE_URL } from "./config.js";
+export {
+  describeApiKeyProblem,
+  NEUROON_DEVELOPMENT_BASE_URL,
+  NEUROON_PRODUCTION_BASE_URL,
+  normalizeBaseUrl,
+  validateApiKey,
+  validateShopId,
+} from "./config.js";
 export {
   ApiError,
   type ApiErrorInit,
@@ -18,6 +25,9 @@ export {
   PermissionError,
   RateLimitError,
   ServerError,
+  StoreError,
+  type StoreErrorInit,
+  type StoreErrorKind,
   TimeoutError,
   UnprocessableEntityError,
   ValidationError,
@@ -112,10 +122,20 @@ export {
 export { ShopResource } from "./resources/shop.js";
 export { VerificationResource } from "./resources/verification.js";
 export {
+  type AttemptFailure,
+  type BackoffOptions,
+  backoffDelayMs,
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_AFTER_MS,
+  decideRetry,
   INITIAL_RETRY_DELAY_MS,
+  isRetryableStatus,
   MAX_RETRY_DELAY_MS,
+  parseRetryAfterMs,
+  type RetryContext,
+  type RetryDecision,
+  retryDelayMs,
+  sleep,
 } from "./retry.js";
 export type { ServerClock } from "./server-clock.js";
 export { MemorySyncStateStore } from "./state/memory-state-store.js";
@@ -132,7 +152,6 @@ export type {
   SyncStatus,
 } from "./state/types.js";
 export {
-  abortableSleep,
   type CoalesceOptions,
   type CoalesceReason,
   type CoalesceResult,

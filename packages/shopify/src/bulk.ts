@@ -1,8 +1,8 @@
+import { backoffDelayMs, sleep as coreSleep } from "@neuroon/core";
 import type { AdminGraphql } from "./admin-graphql.js";
 import type { ShopifyProductNode, ShopifyVariantNode } from "./admin-types.js";
 import { BulkOperationError } from "./errors.js";
 import { BULK_OPERATION_QUERY, BULK_RUN_MUTATION } from "./queries.js";
-import { retryDelayMs, sleepMs } from "./throttle.js";
 
 /** Bridges the `bulk_operations/finish` webhook to whoever waits for that operation. */
 export interface BulkOperationWaiter {
@@ -103,7 +103,7 @@ export async function runBulkQuery(
   options: RunBulkQueryOptions = {},
 ): Promise<BulkResult> {
   const { signal, waiter } = options;
-  const sleep = options.sleep ?? sleepMs;
+  const sleep = options.sleep ?? coreSleep;
   const now = options.now ?? Date.now;
   const pollIntervalMs = options.pollIntervalMs ?? (waiter ? 60_000 : 2_000);
   const maxStartAttempts = options.maxStartAttempts ?? 10;
@@ -133,7 +133,7 @@ export async function runBulkQuery(
         },
       );
     }
-    await sleep(retryDelayMs(attempt + 2, undefined), signal);
+    await sleep(backoffDelayMs(attempt + 3), signal);
   }
 
   for (;;) {

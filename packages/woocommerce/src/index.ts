@@ -39,7 +39,6 @@ export {
   type WooStoreReaderOptions,
   type WooTaxSettings,
 } from "./reader.js";
-export { parseRetryAfterSec, retryDelayMs } from "./retry.js";
 export type {
   WooImage,
   WooMeta,

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
+import { sleep as defaultSleep, parseRetryAfterMs, retryDelayMs } from "@neuroon/core";
 import type WooRestApiModule from "@woocommerce/woocommerce-rest-api";
 import { kindForStatus, WooCommerceError } from "./errors.js";
-import { sleep as defaultSleep, parseRetryAfterSec, retryDelayMs } from "./retry.js";
 import type {
   WooOrder,
   WooProduct,
@@ -236,6 +236,10 @@ export interface WooStoreReader {
 }
 
 const nodeRequire = createRequire(import.meta.url);
+
+function secondsOf(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : ms / 1000;
+}
 let restApiClass: WooRestApiClass | undefined;
 
 // The package is CommonJS with `exports.default`; `import X from` yields the namespace under
@@ -369,7 +373,9 @@ export function createWooStoreReader(options: WooStoreReaderOptions): WooStoreRe
         code,
         storeMessage,
         request,
-        retryAfterSec: parseRetryAfterSec(lowerHeaders(response.headers)["retry-after"], now()),
+        retryAfterSec: secondsOf(
+          parseRetryAfterMs(lowerHeaders(response.headers)["retry-after"], now()),
+        ),
         cause: redactedCause(error),
       });
     }
@@ -437,7 +443,9 @@ export function createWooStoreReader(options: WooStoreReaderOptions): WooStoreRe
           ? error
           : toError(error, method, endpoint);
         if (!wooError.isRetryable || attempt >= retries) throw wooError;
-        await sleep(retryDelayMs(attempt, wooError.retryAfterSec, random), signal);
+        const hintedMs =
+          wooError.retryAfterSec === undefined ? undefined : wooError.retryAfterSec * 1000;
+        await sleep(retryDelayMs(attempt + 1, hintedMs, random), signal);
       }
     }
   }

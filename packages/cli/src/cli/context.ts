@@ -198,6 +198,13 @@ export class CommandContext {
     return new Progress(this.output, label, options);
   }
 
+  /** Registers something to release when the command ends, after the stores opened later. */
+  onCleanup(release: () => void | Promise<void>): void {
+    this.#cleanups.push(async () => {
+      await release();
+    });
+  }
+
   /** Runs what commands registered to release (stores). */
   async cleanup(): Promise<void> {
     for (const cleanup of this.#cleanups.splice(0).reverse()) await cleanup();

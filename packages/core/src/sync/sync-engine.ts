@@ -1,14 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { prepareBatch } from "../mapping/index.js";
 import type { ChangeKind, ChangeQueue, QueuedChange } from "../queue/types.js";
+import { backoffDelayMs, sleep } from "../retry.js";
 import type { DriftSnapshot, SyncStateRecord } from "../state/types.js";
 import type { NeuroonProduct, StoredProduct, SyncType, TrackConversionRequest } from "../types.js";
-import {
-  abortableSleep,
-  type CoalesceOptions,
-  resolveCoalesceOptions,
-  waitForCoalescedBatch,
-} from "./coalesce.js";
+import { type CoalesceOptions, resolveCoalesceOptions, waitForCoalescedBatch } from "./coalesce.js";
 import { type DriftField, diffDrift, takeDriftSnapshot } from "./drift.js";
 import {
   describeError,
@@ -178,7 +174,7 @@ export class SyncEngine {
     this.#prepare = options.prepare ?? defaultPrepare;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
-    this.#sleep = options.sleep ?? abortableSleep;
+    this.#sleep = options.sleep ?? sleep;
     this.#onEvent = options.onEvent;
   }
 
@@ -270,7 +266,7 @@ export class SyncEngine {
         if (signal.aborted) break;
         this.#emit({ type: "error", phase: "drain", error });
       }
-      if (idle && !signal.aborted) await this.#sleep(idleMs, signal);
+      if (idle && !signal.aborted) await this.#sleep(idleMs, signal).catch(() => {});
     }
     total.elapsedMs = this.#now() - startedAt;
     return total;
@@ -1103,9 +1099,12 @@ export class SyncEngine {
   }
 
   async #failChange(change: QueuedChange, error: unknown, run: Run): Promise<void> {
-    const exponential = Math.min(this.#baseDelayMs * 2 ** change.attempts, this.#maxDelayMs);
-    const jittered = Math.round(exponential * (1 - 0.25 * this.#random()));
-    const delayMs = Math.max(jittered, retryAfterMsOf(error) ?? 0);
+    const backoffMs = backoffDelayMs(change.attempts + 1, {
+      initialDelayMs: this.#baseDelayMs,
+      maxDelayMs: this.#maxDelayMs,
+      random: this.#random,
+    });
+    const delayMs = Math.max(backoffMs, retryAfterMsOf(error) ?? 0);
     await this.#failWith(change, describeError(error), delayMs, this.#maxAttempts, run);
   }
 

@@ -127,7 +127,7 @@ export interface SyncEngineOptions {
   onEvent?: (event: SyncEvent) => void;
   /** Jitter source in [0, 1). */
   random?: () => number;
-  /** The waits of `runWorker` (idle sleeps, coalescing window); resolves early on abort. */
+  /** The waits of `runWorker` (idle sleeps, coalescing window); default core's `sleep`. It may resolve or reject when the signal aborts: the worker stops either way. */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 }
 
