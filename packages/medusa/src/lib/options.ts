@@ -1,5 +1,9 @@
 import { MedusaError } from "@medusajs/framework/utils";
-import { NEUROON_PRODUCTION_BASE_URL, type NeuroonProduct } from "@neuroon/core";
+import {
+  describeApiKeyProblem,
+  NEUROON_PRODUCTION_BASE_URL,
+  type NeuroonProduct,
+} from "@neuroon/core";
 import type { MedusaProductRecord } from "./medusa-types";
 
 /** Where a product's brand comes from; Medusa has no brand field of its own. */
@@ -89,23 +93,6 @@ export const DEFAULT_API_URL = NEUROON_PRODUCTION_BASE_URL;
 
 export const MAX_BATCH_SIZE = 500;
 
-const API_KEY_PATTERN = /^sk_[0-9a-f]{32}$/i;
-
-/** Why a key is not `sk_` + 32 hex, without echoing it (it is a secret). */
-export function apiKeyProblems(apiKey: string): string[] {
-  if (API_KEY_PATTERN.test(apiKey)) return [];
-  if (!apiKey.startsWith("sk_")) {
-    return apiKey.length === 35
-      ? ['it does not start with "sk_"']
-      : ['it does not start with "sk_"', `it is ${apiKey.length} characters long, not 35`];
-  }
-  const problems: string[] = [];
-  const rest = apiKey.slice(3);
-  if (rest.length !== 32) problems.push(`it has ${rest.length} characters after "sk_", not 32`);
-  if (/[^0-9a-f]/i.test(rest)) problems.push("it has characters other than 0-9 and a-f");
-  return problems;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -156,10 +143,14 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
   const apiKey = str("apiKey");
   if (!apiKey)
     problems.push(`"apiKey" is required: the shop API key (sk_…), e.g. from NEUROON_API_KEY`);
-  else if (apiKeyProblems(apiKey).length > 0)
-    problems.push(
-      `"apiKey" must be "sk_" followed by 32 hex characters, as the Neuroon dashboard shows it, but ${apiKeyProblems(apiKey).join(" and ")}`,
-    );
+  else {
+    // Core's check, shared with the client and the other adapters; it never echoes the key.
+    const problem = describeApiKeyProblem(apiKey);
+    if (problem !== undefined)
+      problems.push(
+        `"apiKey" must be "sk_" followed by 32 hex characters, as the Neuroon dashboard shows it, but ${problem}`,
+      );
+  }
 
   // A newcomer pointing NEUROON_API_URL at the emulator must not silently talk to production.
   const envApiUrl = process.env.NEUROON_API_URL?.trim() || undefined;
