@@ -236,22 +236,22 @@ export class NeuroonRuntime {
   }
 
   /**
-   * Runs a catalog pass to the end and records it. `full`: forgets what was sent and re-sends
-   * the whole catalog (the admin's "Resync all"). `reconcile`: sends what changed without an
-   * event, then deletes what Medusa no longer publishes, guarded by core's safety valve
-   * (`SafetyValveError` when it would delete more than `maxOrphanDeleteRatio` of Neuroon's catalog).
+   * Runs a catalog pass to the end and records it: sends what changed without an event, then
+   * deletes what Medusa no longer publishes, guarded by core's safety valve (`SafetyValveError`
+   * when it would delete more than `maxOrphanDeleteRatio` of Neuroon's catalog). `full` (the
+   * admin's "Resync all") first forgets what was sent, so every product goes out again.
    */
   async runCatalog(
     container: MedusaContainer,
     kind: CatalogRunKind,
     runId?: string,
   ): Promise<{ runId: string; summary: SyncSummary }> {
-    const id = runId ?? (await this.#runs.start(kind)).id;
     const { engine, logger } = await this.engine(container);
+    const id = runId ?? (await this.#runs.start(kind)).id;
     try {
       if (kind === "full") await this.#forgetSyncState();
       const summary = await engine.fullSync();
-      if (kind === "reconcile") addInto(summary, await engine.reconcile());
+      addInto(summary, await engine.reconcile());
       await this.#runs.finish(id, { summary, status: "completed" });
       logger.info(
         `[neuroon] ${kind} sync done: ${summary.sent} sent, ${summary.deleted} deleted, ${summary.unchanged} unchanged, ${summary.failed} failed, ${summary.rejected} rejected`,
@@ -269,6 +269,7 @@ export class NeuroonRuntime {
 
   /** Starts a catalog run in the background and returns its id (or the running one's). */
   async startCatalogRun(container: MedusaContainer, kind: CatalogRunKind): Promise<string> {
+    const { logger } = await this.engine(container);
     const running = await this.#runs.running();
     if (running) {
       if (Date.now() - running.startedAt.getTime() < STALE_RUN_MS) return running.id;
@@ -278,7 +279,6 @@ export class NeuroonRuntime {
       });
     }
     const { id } = await this.#runs.start(kind);
-    const { logger } = await this.engine(container);
     void this.runCatalog(container, kind, id).catch((error: unknown) =>
       logger.error(`[neuroon] ${kind} sync ${id} failed: ${errorMessage(error)}`),
     );
