@@ -9,14 +9,13 @@ import {
   openSqliteQueue,
   openSqliteStateStore,
   type QueueStats,
+  runWorkerLoop,
   type ShopInfo,
   type SqliteChangeQueue,
   type SqliteSyncStateStore,
   SyncEngine,
   type SyncEvent,
   type SyncSummary,
-  sleep,
-  waitForCoalescedBatch,
 } from "@neuroon/core";
 import {
   createWooCatalogSource,
@@ -70,7 +69,6 @@ export const DATABASE_FILE_NAME = "neuroon-woocommerce.db";
 export const LAST_RECONCILE_META_KEY = "woocommerce:last-reconcile-at";
 /** How long `stop()` lets the worker finish its batch before cancelling its calls. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
-const MAX_WORKER_BACKOFF_MS = 60_000;
 
 /** Dependencies and hooks of {@link createWooBridge}, mostly for tests and the CLI. */
 export interface WooBridgeOptions {
@@ -538,62 +536,40 @@ export function createWooBridge(
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
 
+  // Core's worker loop: let a burst settle in the queue (changes of one product merge there)
+  // before draining, conversions meanwhile; a failing turn (the data dir unusable, Neuroon
+  // refusing the key) backs off up to a minute. A soft stop ends the loop after the drain in
+  // progress, a hard stop cuts that drain short. The queue is opened inside each turn, so a
+  // failure to open it is reported and retried like any other.
   const runWorker = async (soft: AbortSignal, hard: AbortSignal) => {
-    const idleMs = config.workerIdleMs ?? DEFAULT_WORKER_IDLE_MS;
-    const coalesce = {
-      quietMs: config.coalesce?.quietMs ?? DEFAULT_COALESCE_QUIET_MS,
-      maxWaitMs: config.coalesce?.maxWaitMs ?? DEFAULT_COALESCE_MAX_WAIT_MS,
-    };
-    const logDrain = (summary: SyncSummary) => {
-      if (summary.changes === 0) return;
-      logger.info("drained", {
-        changes: summary.changes,
-        sent: summary.sent,
-        deleted: summary.deleted,
-        conversions: summary.conversions,
-        failed: summary.failed,
-        elapsedMs: summary.elapsedMs,
-      });
-    };
-    // Consecutive failed drains (Neuroon refusing the key, the disk full) back off up to a minute.
-    let failures = 0;
-    while (!soft.aborted) {
-      let idle = true;
-      let waitMs = idleMs;
-      try {
-        // Core's coalescing window, as in SyncEngine.runWorker: let a burst settle in the queue
-        // (changes of one product merge there) before draining; conversions go out meanwhile.
-        const { resolving } = open();
-        const window = await waitForCoalescedBatch(resolving, {
-          signal: soft,
-          coalesce,
-          now,
-          onWait: async () => logDrain(await drain({ signal: hard, kinds: ["conversion"] })),
+    await runWorkerLoop({
+      queue: {
+        stats: () => open().resolving.stats(),
+        lastEnqueuedAt: () => open().resolving.lastEnqueuedAt(),
+      },
+      drain,
+      signal: soft,
+      drainSignal: hard,
+      idleMs: config.workerIdleMs ?? DEFAULT_WORKER_IDLE_MS,
+      coalesce: {
+        quietMs: config.coalesce?.quietMs ?? DEFAULT_COALESCE_QUIET_MS,
+        maxWaitMs: config.coalesce?.maxWaitMs ?? DEFAULT_COALESCE_MAX_WAIT_MS,
+      },
+      now,
+      onDrain: (summary) => {
+        if (summary.changes === 0) return;
+        logger.info("drained", {
+          changes: summary.changes,
+          sent: summary.sent,
+          deleted: summary.deleted,
+          conversions: summary.conversions,
+          failed: summary.failed,
+          elapsedMs: summary.elapsedMs,
         });
-        if (window.reason === "aborted") break;
-        if (window.reason === "empty") failures = 0;
-        else {
-          // What was pending when the window closed; later arrivals wait for the next window.
-          const summary = await drain(
-            window.pending === undefined
-              ? { signal: hard }
-              : { signal: hard, maxChanges: window.pending },
-          );
-          failures = 0;
-          idle = summary.changes === 0 || summary.failed > 0;
-          logDrain(summary);
-        }
-      } catch (error) {
-        if (hard.aborted) break;
-        failures += 1;
-        waitMs = Math.min(MAX_WORKER_BACKOFF_MS, idleMs * 2 ** failures);
-        logger.error("worker drain failed", { error: errorMessage(error), retryInMs: waitMs });
-      }
-      if (idle) {
-        if (soft.aborted) break;
-        await sleep(waitMs, soft).catch(() => {});
-      }
-    }
+      },
+      onError: (error, retryInMs) =>
+        logger.error("worker drain failed", { error: errorMessage(error), retryInMs }),
+    });
   };
 
   const scheduledTasks = (): ScheduledTask[] => {

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
+import { parseNeuroonSettings } from "@neuroon/core/settings";
 
 /** The topics the bridge subscribes to (notes §3.1; `product.*` also fires for variations). */
 export const BRIDGE_WEBHOOK_TOPICS = [
@@ -306,8 +307,6 @@ function parseHttpUrl(value: string): URL | undefined {
   }
 }
 
-const SHOP_API_KEY_RE = /^sk_[0-9a-f]{32}$/;
-
 /** Every problem in `config` for `purpose`, without throwing. Messages never include secret values. */
 export function findConfigIssues(
   config: WooBridgeConfig,
@@ -384,33 +383,20 @@ export function findConfigIssues(
       });
     }
   }
-  const neuroon = config.neuroon;
-  if (!neuroon?.shopId) {
-    issues.push({
-      variable: "NEUROON_SHOP_ID",
-      problem: "is not set.",
-      fix: "Copy the shop id (shop_…) from the Neuroon dashboard.",
-    });
-  }
-  if (!neuroon?.apiKey) {
-    issues.push({
-      variable: "NEUROON_API_KEY",
-      problem: "is not set.",
-      fix: "Copy the Shop API Key (sk_ followed by 32 hex characters) from the Neuroon dashboard.",
-    });
-  } else if (!SHOP_API_KEY_RE.test(neuroon.apiKey)) {
-    issues.push({
-      variable: "NEUROON_API_KEY",
-      problem: `is not a Shop API Key (expected sk_ followed by 32 lower-case hex characters; received ${neuroon.apiKey.length} characters).`,
-      fix: "Copy the Shop API Key again from the Neuroon dashboard; development and production keys differ.",
-    });
-  }
-  if (neuroon?.apiUrl !== undefined && !parseHttpUrl(neuroon.apiUrl)) {
-    issues.push({
-      variable: "NEUROON_API_URL",
-      problem: `must be an http(s) URL; received ${JSON.stringify(neuroon.apiUrl.slice(0, 80))}.`,
-      fix: "Leave it unset for production, or use https://dev-api.neuroon.ai.",
-    });
+  // The Neuroon settings follow core's one schema (the CLI and Medusa use the same).
+  const neuroon = parseNeuroonSettings({
+    shopId: config.neuroon?.shopId ?? "",
+    apiKey: config.neuroon?.apiKey ?? "",
+    ...(config.neuroon?.apiUrl !== undefined ? { apiUrl: config.neuroon.apiUrl } : {}),
+  });
+  if (!neuroon.success) {
+    for (const issue of neuroon.issues) {
+      issues.push({
+        variable: issue.variable ?? issue.path,
+        problem: `${issue.message}${issue.received === undefined ? "" : `; received ${issue.received}`}.`,
+        fix: issue.fix ?? "See the Configuration table in the bridge's README.",
+      });
+    }
   }
   if (!config.dataDir) {
     issues.push({

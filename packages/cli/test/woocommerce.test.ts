@@ -2,8 +2,16 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allOutput, BIN, type Harness, parseJson, SHOP_ID, startHarness } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  allOutput,
+  BIN,
+  type Harness,
+  parseJson,
+  SHOP_ID,
+  startHarness,
+  TEST_TIMEOUT_MS,
+} from "./helpers.js";
 
 const CONSUMER_KEY = "ck_cli_0123456789abcdef";
 const CONSUMER_SECRET = "cs_cli_fedcba9876543210fedcba";
@@ -193,10 +201,14 @@ describe("neuroon woocommerce against a fake store and the emulator", () => {
     const exited = new Promise<number | null>((resolve) =>
       child.on("exit", (code) => resolve(code)),
     );
-    const deadline = Date.now() + 15_000;
-    while (!stdout.includes("\n") && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await vi
+      .waitFor(
+        () => {
+          if (!stdout.includes("\n")) throw new Error("the bridge has not printed its URL yet");
+        },
+        { timeout: TEST_TIMEOUT_MS, interval: 25 },
+      )
+      .catch(() => {});
     const url = stdout.split("\n")[0] ?? "";
     expect(url, stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const ping = await fetch(`${url}/woocommerce/webhooks`, {

@@ -246,10 +246,6 @@ export interface WooStoreReader {
 }
 
 const nodeRequire = createRequire(import.meta.url);
-
-function secondsOf(ms: number | undefined): number | undefined {
-  return ms === undefined ? undefined : ms / 1000;
-}
 let restApiClass: WooRestApiClass | undefined;
 
 // The package is CommonJS with `exports.default`; `import X from` yields the namespace under
@@ -383,9 +379,7 @@ export function createWooStoreReader(options: WooStoreReaderOptions): WooStoreRe
         code,
         storeMessage,
         request,
-        retryAfterSec: secondsOf(
-          parseRetryAfterMs(lowerHeaders(response.headers)["retry-after"], now()),
-        ),
+        retryAfterMs: parseRetryAfterMs(lowerHeaders(response.headers)["retry-after"], now()),
         cause: redactedCause(error),
       });
     }
@@ -453,9 +447,7 @@ export function createWooStoreReader(options: WooStoreReaderOptions): WooStoreRe
           ? error
           : toError(error, method, endpoint);
         if (!wooError.isRetryable || attempt >= retries) throw wooError;
-        const hintedMs =
-          wooError.retryAfterSec === undefined ? undefined : wooError.retryAfterSec * 1000;
-        await sleep(retryDelayMs(attempt + 1, hintedMs, random), signal);
+        await sleep(retryDelayMs(attempt + 1, wooError.retryAfterMs, random), signal);
       }
     }
   }
