@@ -98,10 +98,13 @@ export function storeReader(store: RealStoreInfo): WooStoreReader {
   });
 }
 
+/** The suite's one timeout setting (vitest.shared.ts, scaled by NEUROON_TEST_TIMEOUT_SCALE). */
+const TEST_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
+
 /** Polls until `check` returns a truthy value. */
 export function waitFor<T>(
   check: () => T | Promise<T>,
-  { timeoutMs = 120_000, intervalMs = 250, what = "condition" } = {},
+  { timeoutMs = 2 * TEST_TIMEOUT_MS, intervalMs = 250, what = "condition" } = {},
 ): Promise<NonNullable<T>> {
   return vi.waitFor(
     async () => {
@@ -283,7 +286,7 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
         {
           what: "Action Scheduler to send every queued delivery",
           intervalMs: 500,
-          timeoutMs: 480_000,
+          timeoutMs: 8 * TEST_TIMEOUT_MS,
         },
       );
     },
