@@ -5,17 +5,17 @@ import { rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { setTimeout as delay } from "node:timers/promises";
 import {
   type ChangeQueue,
   type CoalesceOptions,
+  drainCoalesced,
   NeuroonClient,
   openSqliteQueue,
   openSqliteStateStore,
   SyncEngine,
   type SyncStateStore,
   type SyncSummary,
-  waitForCoalescedBatch,
+  sleep,
 } from "@neuroon/core";
 import {
   createShopifyBridge,
@@ -32,6 +32,7 @@ import { LogSeverity, type Shopify, shopifyApi } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { PostgreSQLSessionStorage } from "@shopify/shopify-app-session-storage-postgresql";
 import type { RedisConnection } from "bullmq";
+import { postgresShopStores } from "./postgres-shop-stores.server.js";
 import {
   createSessionStorage,
   createSqliteOnlineSessionStorage,
@@ -51,12 +52,13 @@ export interface RuntimeConfig {
   scopes: string[];
   /**
    * Directory for the SQLite files: tokens, sessions and settings (unless `databaseUrl` is set),
-   * and the per-shop change queues and sync state (unless `redisUrl` is set).
+   * and the per-shop change queues and sync state (unless `redisUrl` or `databaseUrl` is set).
    */
   dataDir: string;
   /**
    * `postgres://…` (`DATABASE_URL`): sessions, offline tokens, webhook ids and settings live in
-   * PostgreSQL instead of `dataDir`'s SQLite files.
+   * PostgreSQL instead of `dataDir`'s SQLite files, and so do each shop's change queue and sync
+   * state (core's PostgreSQL backend) unless `redisUrl` is set, so several hosts share the work.
    */
   databaseUrl?: string | undefined;
   /**
@@ -75,7 +77,7 @@ export interface RuntimeConfig {
   /** How often the background worker looks at each shop's queue. Default 2,000 ms. */
   drainIntervalMs?: number;
   /**
-   * The worker's coalescing window (core's `waitForCoalescedBatch`, as in `SyncEngine.runWorker`):
+   * The worker's coalescing window (core's `drainCoalesced`, one turn of `runWorkerLoop`):
    * once a shop's queue has changes, drain when nothing new was enqueued for `quietMs` or
    * `maxWaitMs` after it first saw them. Default 1,000 / 10,000 ms; `quietMs: 0` drains at once.
    * Conversions are not held back.
@@ -217,7 +219,7 @@ function openPostgresStorage(databaseUrl: string): Storage {
 }
 
 /** A shop's change queue and sync state, on the backend the configuration picked. */
-interface ShopStores {
+export interface ShopStores {
   queue: ChangeQueue;
   state: SyncStateStore;
   close(): Promise<void>;
@@ -226,14 +228,15 @@ interface ShopStores {
 }
 
 /** Opens and erases shops' queues and sync state. */
-interface ShopStoresBackend {
+export interface ShopStoresBackend {
   /** The shop's stores; `neuroonShopId` scopes the sync state to the Neuroon shop. */
   open(shop: string, neuroonShopId: string): Promise<ShopStores>;
   /** Deletes what a shop whose stores are not open left behind. */
   eraseUnopened(shop: string): Promise<void>;
   /**
    * Whether this host runs the shop's periodic `job` now. One host holds the stores, so always
-   * on SQLite; on Redis, the first host to ask in `periodMs` takes a lease and the others skip.
+   * on SQLite; on Redis or PostgreSQL, the first host to ask in `periodMs` takes a lease and the
+   * others skip.
    */
   claimPeriodicRun(shop: string, job: string, periodMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -327,7 +330,7 @@ function redisShopStores(url: string, keyPrefix: string): ShopStoresBackend {
     const waited = new AbortController();
     const connected = await Promise.race([
       client,
-      delay(REDIS_CONNECT_WAIT_MS, undefined, { signal: waited.signal }).catch(() => undefined),
+      sleep(REDIS_CONNECT_WAIT_MS, waited.signal).catch(() => undefined),
     ]).finally(() => waited.abort());
     if (connected?.status !== "ready") {
       throw new Error(
@@ -449,13 +452,16 @@ export interface Runtime {
 /**
  * Builds the runtime: tokens, webhook ids, settings and sessions in PostgreSQL when
  * `config.databaseUrl` is set, else in two SQLite files; each shop's queue and sync state in Redis
- * when `config.redisUrl` is set, else in one SQLite queue and one state file per shop.
+ * when `config.redisUrl` is set, else in PostgreSQL when `config.databaseUrl` is, else in one
+ * SQLite queue and one state file per shop.
  */
 export function createRuntime(config: RuntimeConfig): Runtime {
   const reconcileIntervalMs = config.reconcileIntervalMs ?? 24 * 3_600_000;
   const shopStores = config.redisUrl
     ? redisShopStores(config.redisUrl, config.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX)
-    : sqliteShopStores(config.dataDir);
+    : config.databaseUrl
+      ? postgresShopStores(config.databaseUrl)
+      : sqliteShopStores(config.dataDir);
   const api = shopifyApi({
     apiKey: config.apiKey,
     apiSecretKey: config.apiSecret,
@@ -595,18 +601,12 @@ export function createRuntime(config: RuntimeConfig): Runtime {
       const worker = await workerFor(shop);
       if (!worker) return undefined;
       try {
-        const window = await waitForCoalescedBatch(worker.stores.queue, {
-          ...(signal ? { signal } : {}),
-          ...(config.coalesce ? { coalesce: config.coalesce } : {}),
-          onWait: async () => {
-            await worker.engine.drain({ ...(signal ? { signal } : {}), kinds: ["conversion"] });
-          },
-        });
-        if (window.reason === "empty" || window.reason === "aborted") return undefined;
-        // What was pending when the window closed; later arrivals wait for the next window.
-        return await worker.engine.drain({
-          ...(signal ? { signal } : {}),
-          ...(window.pending !== undefined ? { maxChanges: window.pending } : {}),
+        // One turn of core's worker loop; the interval in startWorkers schedules the turns.
+        return await drainCoalesced({
+          queue: worker.stores.queue,
+          drain: (request) => worker.engine.drain(request),
+          signal,
+          coalesce: config.coalesce,
         });
       } catch (error) {
         if (!signal?.aborted) {

@@ -7,6 +7,7 @@ import type {
   QueueStats,
   TrackConversionRequest,
 } from "@neuroon/core";
+import { backoffDelayMs } from "@neuroon/core";
 import {
   type ConversionFromOrderOptions,
   conversionFromOrder,
@@ -125,7 +126,10 @@ export class OrderResolvingQueue implements ChangeQueue {
       order = await this.#options.getOrder(orderId);
     } catch (error) {
       const { baseDelayMs, maxDelayMs, maxAttempts } = this.#options.retry;
-      const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** change.attempts);
+      const delayMs = backoffDelayMs(change.attempts + 1, {
+        initialDelayMs: baseDelayMs,
+        maxDelayMs,
+      });
       const outcome = await this.#inner.fail(
         change.id,
         `Reading order ${orderId} from WooCommerce failed: ${errorMessage(error)}`,
@@ -152,6 +156,11 @@ export class OrderResolvingQueue implements ChangeQueue {
       return undefined;
     }
     return { ...change, payload: result.conversion };
+  }
+
+  /** Passed through, so the engine keeps the leases of a long claim (see `ChangeQueue.renewLeases`). */
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    return (await this.#inner.renewLeases?.(ids, leaseMs)) ?? [];
   }
 
   ack(ids: readonly string[]): Promise<void> {
@@ -183,7 +192,7 @@ export class OrderResolvingQueue implements ChangeQueue {
     const entries = [...this.#outstanding];
     this.#outstanding.clear();
     for (const [id, attempts] of entries) {
-      const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** attempts);
+      const delayMs = backoffDelayMs(attempts + 1, { initialDelayMs: baseDelayMs, maxDelayMs });
       await this.#inner.fail(id, error, { delayMs, maxAttempts });
     }
     return entries.length;

@@ -152,6 +152,10 @@ describe("neuroon woocommerce against a fake store and the emulator", () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toContain("credentials OK");
     expect(human.stdout).toMatch(/product\.updated\s+#\d+ unchanged/);
+    expect(human.stdout).toContain("Nothing changed: every webhook was already in place.");
+    // Each warning once (it used to be printed with the result and again on stderr).
+    const output = `${human.stdout}\n${human.stderr}`;
+    expect(output.split("\n").filter((line) => line.includes("plain http"))).toHaveLength(1);
   });
 
   it("sync sends the catalog and reports a summary", async () => {

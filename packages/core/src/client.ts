@@ -1,4 +1,3 @@
-import { setTimeout as delay } from "node:timers/promises";
 import {
   NEUROON_PRODUCTION_BASE_URL,
   normalizeBaseUrl,
@@ -17,7 +16,11 @@ import { ConversionsResource } from "./resources/conversions.js";
 import { ProductsResource } from "./resources/products.js";
 import { ShopResource } from "./resources/shop.js";
 import { VerificationResource } from "./resources/verification.js";
-import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER_MS } from "./retry.js";
+import {
+  sleep as abortableSleep,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+} from "./retry.js";
 import { ServerClock } from "./server-clock.js";
 import { createUndiciTransport, type Dispatcher } from "./transport.js";
 import { VERSION } from "./version.js";
@@ -62,9 +65,6 @@ export interface NeuroonClientOptions extends RequestHooks {
   /** Clock in ms; default `Date.now`. */
   now?: (() => number) | undefined;
 }
-
-const defaultSleep: SleepFunction = (ms, signal) =>
-  delay(ms, undefined, signal ? { signal } : undefined);
 
 /**
  * Client of the Neuroon Plugin API for one shop.
@@ -115,7 +115,7 @@ export class NeuroonClient {
     if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) {
       throw new ConfigurationError(`maxRetryAfterMs must be >= 0, received ${maxRetryAfterMs}.`);
     }
-    const sleep = options.sleep ?? defaultSleep;
+    const sleep = options.sleep ?? abortableSleep;
     const now = options.now ?? Date.now;
     this.serverClock = new ServerClock(now);
     let limiter: RateLimiter;

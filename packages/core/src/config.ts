@@ -27,8 +27,27 @@ export function validateShopId(shopId: unknown): string {
 }
 
 /**
- * Checks the Shop API Key format and returns it. Describes what is wrong (length, prefix,
- * whitespace) without ever echoing the value.
+ * What is wrong with a Shop API Key's format, or `undefined` when it is well-formed: `sk_`
+ * followed by 32 hex digits, either case (contract §1.3). Names the problem (length, prefix,
+ * whitespace, characters) without ever echoing the value, so the text is safe to log.
+ *
+ * @example
+ * describeApiKeyProblem("sk_123"); // 'it is 6 characters long'
+ */
+export function describeApiKeyProblem(apiKey: unknown): string | undefined {
+  if (typeof apiKey !== "string" || apiKey === "") return "it is missing";
+  if (API_KEY_FORMAT.test(apiKey)) return undefined;
+  const problems: string[] = [];
+  if (apiKey !== apiKey.trim()) problems.push("it has leading or trailing whitespace");
+  if (!apiKey.trim().startsWith("sk_")) problems.push('it does not start with "sk_"');
+  if (apiKey.trim().length !== 35) problems.push(`it is ${apiKey.trim().length} characters long`);
+  if (problems.length === 0) problems.push("it contains characters other than hex digits");
+  return problems.join(", ");
+}
+
+/**
+ * Checks the Shop API Key format and returns it; throws {@link ConfigurationError} saying what
+ * is wrong ({@link describeApiKeyProblem}) and where to get a key, never echoing the value.
  */
 export function validateApiKey(apiKey: unknown): string {
   if (typeof apiKey !== "string" || apiKey === "") {
@@ -37,14 +56,10 @@ export function validateApiKey(apiKey: unknown): string {
         "(Dashboard → Shop → API Keys → Create new key).",
     );
   }
-  if (API_KEY_FORMAT.test(apiKey)) return apiKey;
-  const problems: string[] = [];
-  if (apiKey !== apiKey.trim()) problems.push("it has leading or trailing whitespace");
-  if (!apiKey.trim().startsWith("sk_")) problems.push('it does not start with "sk_"');
-  if (apiKey.trim().length !== 35) problems.push(`it is ${apiKey.trim().length} characters long`);
-  if (problems.length === 0) problems.push("it contains characters other than hex digits");
+  const problem = describeApiKeyProblem(apiKey);
+  if (problem === undefined) return apiKey;
   throw new ConfigurationError(
-    `The Neuroon Shop API Key is malformed (${problems.join(", ")}): expected "sk_" followed by ` +
+    `The Neuroon Shop API Key is malformed (${problem}): expected "sk_" followed by ` +
       "32 hex characters (35 in all). Copy the key again from Dashboard → Shop → API Keys into " +
       "NEUROON_API_KEY; placeholders such as sk_live_… from old docs are not real keys.",
   );

@@ -13,6 +13,7 @@ import {
   RateLimitError,
   redactHeaders,
   ServerError,
+  StoreError,
   TimeoutError,
   UnprocessableEntityError,
   ValidationError,
@@ -272,5 +273,39 @@ describe("other errors", () => {
     expect(NeuroonError.isNeuroonError(new Error("x"))).toBe(false);
     expect(NeuroonError.isNeuroonError(null)).toBe(false);
     expect(NeuroonError.isNeuroonError(new ConfigurationError("x"))).toBe(true);
+  });
+});
+
+describe("StoreError", () => {
+  test.each([
+    [401, "auth", false],
+    [403, "auth", false],
+    [404, "not-found", false],
+    [410, "not-found", false],
+    [400, "invalid-request", false],
+    [408, "timeout", true],
+    [429, "rate-limited", true],
+    [500, "server", true],
+    [503, "server", true],
+  ] as const)("status %i is %s, retryable %s", (status, kind, retryable) => {
+    const error = new StoreError("Store call failed", { status });
+    expect(error.kind).toBe(kind);
+    expect(error.isRetryable).toBe(retryable);
+  });
+
+  it("is a NeuroonError carrying its brand, so another copy of core recognises it", () => {
+    const error = new StoreError("no answer", { retryAfterMs: 5_000, kind: "rate-limited" });
+    expect(NeuroonError.isNeuroonError(error)).toBe(true);
+    expect(StoreError.isStoreError(error)).toBe(true);
+    expect(StoreError.isStoreError(new Error("plain"))).toBe(false);
+    expect(StoreError.isStoreError({ kind: "server", status: 503, isRetryable: true })).toBe(false);
+    expect(error.retryAfterMs).toBe(5_000);
+    expect(new StoreError("down").kind).toBe("connection");
+  });
+
+  it("drops a negative or non-finite Retry-After and redacts keys from its message", () => {
+    expect(new StoreError("x", { status: 429, retryAfterMs: -1 }).retryAfterMs).toBeUndefined();
+    const key = `sk_${"ab".repeat(16)}`;
+    expect(new StoreError(`echoed ${key}`).message).not.toContain(key);
   });
 });

@@ -81,6 +81,109 @@ export class ConfigurationError extends NeuroonError {
   }
 }
 
+const STORE_ERROR_BRAND: unique symbol = Symbol.for("@neuroon/core.StoreError");
+
+/** What went wrong talking to the store, coarsely, so the engine and callers can branch on it. */
+export type StoreErrorKind =
+  /** 401/403: wrong credentials or permissions; nothing succeeds until someone fixes them. */
+  | "auth"
+  /** 404/410: the resource does not exist. */
+  | "not-found"
+  /** Another 4xx, or a query the platform refused: sending it again fails again. */
+  | "invalid-request"
+  /** 429 or a platform throttle: wait (for `retryAfterMs` when known) and try again. */
+  | "rate-limited"
+  /** ≥ 500: the store or its host failed. */
+  | "server"
+  /** No response: refused, reset, DNS, TLS. */
+  | "connection"
+  /** No response in time. */
+  | "timeout"
+  /** A 2xx whose body is not what the platform sends (a cache or security page). */
+  | "invalid-response";
+
+/** Constructor fields of {@link StoreError}. */
+export interface StoreErrorInit {
+  /** Default: from `status` ({@link StoreError.kindForStatus}), `"connection"` without one. */
+  kind?: StoreErrorKind | undefined;
+  /** HTTP status of the store's answer; `undefined` (or 0) when none arrived. */
+  status?: number | undefined;
+  /** The store's `Retry-After`, in milliseconds, when it sent one. */
+  retryAfterMs?: number | undefined;
+  /** Default: true for `rate-limited`, `server`, `connection` and `timeout`. */
+  isRetryable?: boolean | undefined;
+  cause?: unknown;
+}
+
+/**
+ * The one error contract of platform adapters: every error a `CatalogSource` or a platform
+ * client throws on purpose extends this (`WooCommerceError`, `ShopifyBridgeError`, …). The sync
+ * engine recognises it by brand, not by shape, so a store's 429 while re-reading products keeps
+ * its `Retry-After` and a store's 401 is never mistaken for Neuroon refusing the key.
+ *
+ * @example
+ * class AcmeError extends StoreError {
+ *   constructor(message: string, response: Response) {
+ *     super(message, {
+ *       status: response.status,
+ *       retryAfterMs: parseRetryAfterMs(response.headers.get("retry-after") ?? undefined, Date.now()),
+ *     });
+ *     this.name = "AcmeError";
+ *   }
+ * }
+ */
+export class StoreError extends NeuroonError {
+  /** Brand checked by {@link StoreError.isStoreError}; survives a package bundled twice. */
+  readonly [STORE_ERROR_BRAND] = true;
+  readonly kind: StoreErrorKind;
+  /** HTTP status, when the store answered. */
+  readonly status: number | undefined;
+  /** How long the store asked us to wait before the next call, when it said. */
+  readonly retryAfterMs: number | undefined;
+  /** Whether the same call may succeed later (rate limit, server error, connection, timeout). */
+  readonly isRetryable: boolean;
+
+  constructor(message: string, init: StoreErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "StoreError";
+    const status = init.status === 0 ? undefined : init.status;
+    this.kind =
+      init.kind ?? (status === undefined ? "connection" : StoreError.kindForStatus(status));
+    this.status = init.status;
+    this.retryAfterMs =
+      init.retryAfterMs !== undefined &&
+      Number.isFinite(init.retryAfterMs) &&
+      init.retryAfterMs >= 0
+        ? init.retryAfterMs
+        : undefined;
+    this.isRetryable =
+      init.isRetryable ??
+      (this.kind === "rate-limited" ||
+        this.kind === "server" ||
+        this.kind === "connection" ||
+        this.kind === "timeout");
+  }
+
+  /** True for any store error, even one created by another copy of this package. */
+  static isStoreError(error: unknown): error is StoreError {
+    return (
+      typeof error === "object" &&
+      error !== null &&
+      (error as { [STORE_ERROR_BRAND]?: unknown })[STORE_ERROR_BRAND] === true
+    );
+  }
+
+  /** The kind an HTTP status means: 401/403 auth, 404/410 not found, 408, 429, ≥ 500, other 4xx. */
+  static kindForStatus(status: number): StoreErrorKind {
+    if (status === 401 || status === 403) return "auth";
+    if (status === 404 || status === 410) return "not-found";
+    if (status === 429) return "rate-limited";
+    if (status === 408) return "timeout";
+    if (status >= 500) return "server";
+    return "invalid-request";
+  }
+}
+
 /** Where a failed request was going, without host or query (neither is needed to debug it). */
 export interface RequestTarget {
   method: string;

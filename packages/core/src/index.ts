@@ -4,7 +4,14 @@ export {
   NeuroonClient,
   type NeuroonClientOptions,
 } from "./client.js";
-export { NEUROON_DEVELOPMENT_BASE_URL, NEUROON_PRODUCTION_BASE_URL } from "./config.js";
+export {
+  describeApiKeyProblem,
+  NEUROON_DEVELOPMENT_BASE_URL,
+  NEUROON_PRODUCTION_BASE_URL,
+  normalizeBaseUrl,
+  validateApiKey,
+  validateShopId,
+} from "./config.js";
 export {
   ApiError,
   type ApiErrorInit,
@@ -18,6 +25,9 @@ export {
   PermissionError,
   RateLimitError,
   ServerError,
+  StoreError,
+  type StoreErrorInit,
+  type StoreErrorKind,
   TimeoutError,
   UnprocessableEntityError,
   ValidationError,
@@ -113,10 +123,20 @@ export {
 export { ShopResource } from "./resources/shop.js";
 export { VerificationResource } from "./resources/verification.js";
 export {
+  type AttemptFailure,
+  type BackoffOptions,
+  backoffDelayMs,
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_AFTER_MS,
+  decideRetry,
   INITIAL_RETRY_DELAY_MS,
+  isRetryableStatus,
   MAX_RETRY_DELAY_MS,
+  parseRetryAfterMs,
+  type RetryContext,
+  type RetryDecision,
+  retryDelayMs,
+  sleep,
 } from "./retry.js";
 export type { ServerClock } from "./server-clock.js";
 export { MemorySyncStateStore } from "./state/memory-state-store.js";
@@ -133,7 +153,6 @@ export type {
   SyncStatus,
 } from "./state/types.js";
 export {
-  abortableSleep,
   type CoalesceOptions,
   type CoalesceReason,
   type CoalesceResult,
@@ -165,6 +184,15 @@ export type {
   SyncPhase,
   SyncSummary,
 } from "./sync/types.js";
+export {
+  DEFAULT_WORKER_IDLE_MS,
+  DEFAULT_WORKER_MAX_BACKOFF_MS,
+  type DrainRequest,
+  drainCoalesced,
+  runWorkerLoop,
+  type WorkerLoopOptions,
+  type WorkerTurnOptions,
+} from "./sync/worker-loop.js";
 export type { Dispatcher } from "./transport.js";
 export type {
   ConversionItem,

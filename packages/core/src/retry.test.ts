@@ -8,6 +8,7 @@ import {
   MAX_RETRY_DELAY_MS,
   parseRetryAfterMs,
   retryDelayMs,
+  sleep,
 } from "./retry.js";
 
 describe("backoffDelayMs", () => {
@@ -19,12 +20,12 @@ describe("backoffDelayMs", () => {
     [5, 8_000],
     [20, 8_000],
   ])("retry %i without jitter waits %i ms", (retryNumber, expected) => {
-    expect(backoffDelayMs(retryNumber, () => 0)).toBe(expected);
+    expect(backoffDelayMs(retryNumber, { random: () => 0 })).toBe(expected);
   });
 
   it("jitter removes at most a quarter", () => {
-    expect(backoffDelayMs(1, () => 0.5)).toBe(875);
-    expect(backoffDelayMs(4, () => 0.999_999)).toBe(6_000);
+    expect(backoffDelayMs(1, { random: () => 0.5 })).toBe(875);
+    expect(backoffDelayMs(4, { random: () => 0.999_999 })).toBe(6_000);
   });
 
   it("stays within [0.75, 1] of the capped exponential for any retry and random value", () => {
@@ -34,11 +35,20 @@ describe("backoffDelayMs", () => {
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (retryNumber, rand) => {
           const base = Math.min(1_000 * 2 ** (retryNumber - 1), MAX_RETRY_DELAY_MS);
-          const delay = backoffDelayMs(retryNumber, () => rand);
+          const delay = backoffDelayMs(retryNumber, { random: () => rand });
           return delay >= Math.floor(base * 0.75) && delay <= base;
         },
       ),
     );
+  });
+});
+
+describe("backoffDelayMs with a custom curve", () => {
+  it("doubles from initialDelayMs up to maxDelayMs, as a queue's retry schedule", () => {
+    const curve = { initialDelayMs: 30_000, maxDelayMs: 3_600_000, random: () => 0 };
+    expect([1, 2, 3, 8, 20].map((n) => backoffDelayMs(n, curve))).toEqual([
+      30_000, 60_000, 120_000, 3_600_000, 3_600_000,
+    ]);
   });
 });
 
@@ -47,6 +57,31 @@ describe("retryDelayMs", () => {
     expect(retryDelayMs(3, 2_500, () => 0)).toBe(2_500);
     expect(retryDelayMs(3, 0, () => 0)).toBe(0);
     expect(retryDelayMs(3, undefined, () => 0)).toBe(4_000);
+  });
+
+  it("falls back to backoff for a hint beyond the limit or a negative one", () => {
+    expect(retryDelayMs(1, 61_000, () => 0)).toBe(1_000);
+    expect(retryDelayMs(1, -5, () => 0)).toBe(1_000);
+    expect(retryDelayMs(1, 90_000, () => 0, 120_000)).toBe(90_000);
+  });
+});
+
+describe("sleep", () => {
+  it("resolves after the delay", async () => {
+    await expect(sleep(1)).resolves.toBeUndefined();
+  });
+
+  it("rejects with the signal's reason when aborted while waiting, and clears its timer", async () => {
+    const controller = new AbortController();
+    const waiting = sleep(60_000, controller.signal);
+    const reason = new Error("stopping");
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+  });
+
+  it("rejects at once for a signal that is already aborted", async () => {
+    const reason = new Error("already stopped");
+    await expect(sleep(60_000, AbortSignal.abort(reason))).rejects.toBe(reason);
   });
 });
 

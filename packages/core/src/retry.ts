@@ -1,7 +1,10 @@
 /**
- * The retry policy as pure functions (house style rule 14): what is retried, how long to wait.
- * Contract §4: retry only 429 and 5xx (plus connection failures and timeouts), honour
- * `Retry-After`, otherwise back off 1 s, 2 s, 4 s, 8 s with jitter.
+ * The retry policy as pure functions (house style rule 14): what is retried, how long to wait,
+ * and the one abortable wait. Contract §4: retry only 429 and 5xx (plus connection failures and
+ * timeouts), honour `Retry-After`, otherwise back off 1 s, 2 s, 4 s, 8 s with jitter.
+ *
+ * This is the only copy: the client, the sync engine, the worker loop and every adapter (store
+ * readers, queue backoff) take their delays and waits from here, so a fix reaches all of them.
  */
 
 /** Retries after the first attempt, so 3 attempts in all. */
@@ -31,25 +34,51 @@ export function shouldRetry(failure: AttemptFailure): boolean {
   return failure.kind !== "status" || isRetryableStatus(failure.status);
 }
 
+/** The curve of {@link backoffDelayMs}; every field has the Neuroon client's default. */
+export interface BackoffOptions {
+  /** Delay before the first retry. Default {@link INITIAL_RETRY_DELAY_MS}. */
+  initialDelayMs?: number | undefined;
+  /** The delay never grows beyond this. Default {@link MAX_RETRY_DELAY_MS}. */
+  maxDelayMs?: number | undefined;
+  /** Jitter source returning a number in [0, 1). Default `Math.random`. */
+  random?: (() => number) | undefined;
+}
+
 /**
- * Exponential backoff for the `retryNumber`-th retry (1-based): 1 s, 2 s, 4 s, 8 s, 8 s …, each
- * reduced by up to 25 % jitter. `random` returns a number in [0, 1).
+ * Exponential backoff for the `retryNumber`-th retry (1-based): `initialDelayMs · 2^(n−1)` capped
+ * at `maxDelayMs` (1 s, 2 s, 4 s, 8 s, 8 s … by default), reduced by up to 25 % jitter so many
+ * clients do not retry in lockstep. Rounded to whole milliseconds.
+ *
+ * @example
+ * // A queue's retry schedule: 30 s, 60 s, … capped at 1 h.
+ * const delayMs = backoffDelayMs(change.attempts + 1, { initialDelayMs: 30_000, maxDelayMs: 3_600_000 });
  */
-export function backoffDelayMs(retryNumber: number, random: () => number = Math.random): number {
-  const base = Math.min(
-    INITIAL_RETRY_DELAY_MS * 2 ** Math.max(0, retryNumber - 1),
-    MAX_RETRY_DELAY_MS,
-  );
+export function backoffDelayMs(retryNumber: number, options: BackoffOptions = {}): number {
+  const initialDelayMs = options.initialDelayMs ?? INITIAL_RETRY_DELAY_MS;
+  const maxDelayMs = options.maxDelayMs ?? MAX_RETRY_DELAY_MS;
+  const random = options.random ?? Math.random;
+  const base = Math.min(initialDelayMs * 2 ** Math.max(0, retryNumber - 1), maxDelayMs);
   return Math.round(base * (1 - JITTER_RATIO * random()));
 }
 
-/** The server's hint when it gave one, else {@link backoffDelayMs}. */
+/**
+ * The server's `Retry-After` hint when it gave one between 0 and `maxRetryAfterMs` (default
+ * 60 s), else {@link backoffDelayMs} for the `retryNumber`-th retry (1-based). A longer hint falls
+ * back to backoff here; {@link decideRetry} instead hands such a 429 back to the caller.
+ *
+ * @example
+ * const waitMs = retryDelayMs(attempt + 1, parseRetryAfterMs(headers["retry-after"], Date.now()));
+ */
 export function retryDelayMs(
   retryNumber: number,
   retryAfterMs: number | undefined,
   random: () => number = Math.random,
+  maxRetryAfterMs: number = DEFAULT_MAX_RETRY_AFTER_MS,
 ): number {
-  return retryAfterMs ?? backoffDelayMs(retryNumber, random);
+  if (retryAfterMs !== undefined && retryAfterMs >= 0 && retryAfterMs <= maxRetryAfterMs) {
+    return retryAfterMs;
+  }
+  return backoffDelayMs(retryNumber, { random });
 }
 
 /** Inputs of {@link decideRetry}. */
@@ -78,7 +107,10 @@ export function decideRetry(failure: AttemptFailure, context: RetryContext): Ret
   if (hinted !== undefined && hinted > context.maxRetryAfterMs) {
     return { retry: false, reason: "retry-after-too-long" };
   }
-  return { retry: true, delayMs: retryDelayMs(context.retryNumber, hinted, context.random) };
+  return {
+    retry: true,
+    delayMs: retryDelayMs(context.retryNumber, hinted, context.random, context.maxRetryAfterMs),
+  };
 }
 
 /**
@@ -94,4 +126,31 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
   if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const dateMs = Date.parse(trimmed);
   return Number.isNaN(dateMs) ? undefined : Math.max(0, dateMs - nowMs);
+}
+
+/**
+ * Waits `ms` milliseconds. When `signal` aborts first (or is already aborted) the promise
+ * **rejects with `signal.reason`**, as `fetch` and `AbortSignal.throwIfAborted()` do, so code after
+ * the wait never runs for a cancelled operation. Loops that stop quietly on abort catch it and
+ * check `signal.aborted`. The timer is cleared and the listener removed either way.
+ *
+ * @example
+ * await sleep(retryDelayMs(attempt + 1, hintMs), signal); // throws signal.reason on abort
+ */
+export function sleep(ms: number, signal?: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

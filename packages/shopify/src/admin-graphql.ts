@@ -1,3 +1,4 @@
+import { backoffDelayMs, sleep as coreSleep, parseRetryAfterMs, retryDelayMs } from "@neuroon/core";
 import {
   GraphqlQueryError,
   HttpRequestError,
@@ -9,7 +10,7 @@ import {
 } from "@shopify/shopify-api";
 import type { QueryCost, ThrottleStatus } from "./admin-types.js";
 import { ShopifyAdminError } from "./errors.js";
-import { projectBucket, retryDelayMs, sleepMs, throttleWaitMs } from "./throttle.js";
+import { projectBucket, throttleWaitMs } from "./throttle.js";
 
 /** Gives sessions with a valid offline token (see `createOfflineTokens`). */
 export interface SessionProvider {
@@ -79,7 +80,7 @@ export function createAdminGraphql(options: AdminGraphqlOptions): AdminGraphql {
   const { shopify, shop, sessions } = options;
   const maxRetries = options.maxRetries ?? 4;
   const maxThrottleWaits = options.maxThrottleWaits ?? 20;
-  const sleep = options.sleep ?? sleepMs;
+  const sleep = options.sleep ?? coreSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const emit = options.onEvent ?? (() => undefined);
@@ -141,7 +142,7 @@ export function createAdminGraphql(options: AdminGraphqlOptions): AdminGraphql {
               const requested = cost?.requestedQueryCost ?? expected ?? 100;
               const waitMs = cost
                 ? throttleWaitMs(cost.throttleStatus, requested, 250)
-                : retryDelayMs(throttleWaits, undefined, random);
+                : backoffDelayMs(throttleWaits + 1, { random });
               emit({ type: "throttled", waitMs, cost });
               await sleep(waitMs, signal);
               continue;
@@ -167,9 +168,9 @@ export function createAdminGraphql(options: AdminGraphqlOptions): AdminGraphql {
             error instanceof HttpRetriableError ||
             error instanceof HttpRequestError;
           if (retriable && retries < maxRetries) {
-            const retryAfter =
-              error instanceof HttpThrottlingError ? error.response.retryAfter : undefined;
-            const waitMs = retryDelayMs(retries, retryAfter, random);
+            const retryAfterMs =
+              error instanceof HttpThrottlingError ? retryAfterMsOf(error, now()) : undefined;
+            const waitMs = retryDelayMs(retries + 1, retryAfterMs, random);
             retries += 1;
             emit({
               type: "retry",
@@ -191,4 +192,19 @@ export function createAdminGraphql(options: AdminGraphqlOptions): AdminGraphql {
       }
     },
   };
+}
+
+/**
+ * The 429's `Retry-After` in ms: the raw header through core's parser (seconds or an HTTP date;
+ * shopify-api's own `retryAfter` is `parseFloat`, which loses dates), else that number of seconds.
+ */
+function retryAfterMsOf(error: HttpThrottlingError, nowMs: number): number | undefined {
+  const headers = error.response.headers ?? {};
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === "retry-after");
+  const raw = name === undefined ? undefined : headers[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  const parsed = parseRetryAfterMs(typeof value === "string" ? value : undefined, nowMs);
+  if (parsed !== undefined) return parsed;
+  const seconds = error.response.retryAfter;
+  return seconds !== undefined && Number.isFinite(seconds) ? Math.ceil(seconds * 1000) : undefined;
 }

@@ -101,7 +101,7 @@ export {
   type SqliteShopifyStore,
   type SqliteShopifyStoreOptions,
 } from "./sqlite-store.js";
-export { projectBucket, retryDelayMs, throttleWaitMs } from "./throttle.js";
+export { projectBucket, throttleWaitMs } from "./throttle.js";
 export { VERSION } from "./version.js";
 export {
   type ChangeSink,

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { sleep } from "@neuroon/core";
 import { RequestedTokenType, Session, type Shopify } from "@shopify/shopify-api";
 import { ShopNotConnectedError } from "./errors.js";
-import { sleepMs } from "./throttle.js";
 
 /** A shop's offline access token as persisted. Times are epoch milliseconds. */
 export interface StoredOfflineToken {
@@ -147,7 +147,7 @@ export function createFileOfflineTokenStore(
           if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
           const info = await stat(lockPath).catch(() => undefined);
           if (info && Date.now() - info.mtimeMs > staleLockMs) await rm(lockPath, { force: true });
-          else await sleepMs(lockPollMs);
+          else await sleep(lockPollMs);
         }
       }
       try {

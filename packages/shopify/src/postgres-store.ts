@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { sleep } from "@neuroon/core";
 import type { Pool, PoolClient } from "pg";
 import type { WebhookDeliveryLog } from "./delivery-log.js";
 import type { OfflineTokenStore, StoredOfflineToken } from "./offline-tokens.js";
-import { sleepMs } from "./throttle.js";
 
 /** Options of {@link openPostgresShopifyStore}. */
 export interface PostgresShopifyStoreOptions {
@@ -141,7 +141,7 @@ export async function openPostgresShopifyStore(
           [shop, owner, time + lockLeaseMs, time],
         );
         if (result.rowCount === 1) break;
-        await sleepMs(lockPollMs);
+        await sleep(lockPollMs);
       }
       try {
         return await fn();

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
+import { sleep } from "@neuroon/core";
 import type { WebhookDeliveryLog } from "./delivery-log.js";
 import type { OfflineTokenStore, StoredOfflineToken } from "./offline-tokens.js";
-import { sleepMs } from "./throttle.js";
 
 /** Options of {@link openSqliteShopifyStore}. */
 export interface SqliteShopifyStoreOptions {
@@ -104,7 +104,7 @@ export function openSqliteShopifyStore(options: SqliteShopifyStoreOptions): Sqli
       for (;;) {
         const time = now();
         if (Number(takeLock.run(shop, owner, time + lockLeaseMs, time).changes) === 1) break;
-        await sleepMs(lockPollMs);
+        await sleep(lockPollMs);
       }
       try {
         return await fn();

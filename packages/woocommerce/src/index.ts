@@ -24,6 +24,7 @@ export {
   type WooBrandSource,
   type WooMappingContext,
   wooTaxRatePercent,
+  wooText,
 } from "./map-woo-product.js";
 export {
   createWooStoreReader,
@@ -39,7 +40,6 @@ export {
   type WooStoreReaderOptions,
   type WooTaxSettings,
 } from "./reader.js";
-export { parseRetryAfterSec, retryDelayMs } from "./retry.js";
 export type {
   WooImage,
   WooMeta,

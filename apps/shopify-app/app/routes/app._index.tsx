@@ -1,11 +1,11 @@
-import { ConflictError, NeuroonClient } from "@neuroon/core";
+import { ConflictError, describeApiKeyProblem, NeuroonClient } from "@neuroon/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import { getRuntime } from "../runtime.server.js";
 import { getShopifyApp } from "../shopify.server.js";
 
-const SHOP_ID_PATTERN = /^shop_[A-Za-z0-9]{4,64}$/;
-const API_KEY_PATTERN = /^sk_[0-9a-f]{32}$/;
+/** Shop ids are `shop_` + letters, digits or underscores (`shop_dev_…` on the development API). */
+const SHOP_ID_PATTERN = /^shop_\w{4,64}$/;
 
 /** `https://host` of a storefront URL the merchant typed, or undefined when it is not one. */
 function storefrontOrigin(value: string): string | undefined {
@@ -71,8 +71,12 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
   const neuroonApiKey = String(form.get("neuroonApiKey") ?? "").trim();
   if (!SHOP_ID_PATTERN.test(neuroonShopId))
     return { ok: false, error: "The Neuroon shop id looks like shop_xxxxxxxx." };
-  if (!API_KEY_PATTERN.test(neuroonApiKey))
-    return { ok: false, error: "The Shop API key is sk_ followed by 32 hex digits." };
+  const keyProblem = describeApiKeyProblem(neuroonApiKey);
+  if (keyProblem !== undefined)
+    return {
+      ok: false,
+      error: `The Shop API key is sk_ followed by 32 hex digits (${keyProblem}).`,
+    };
   try {
     const client = new NeuroonClient({
       shopId: neuroonShopId,

@@ -7,8 +7,8 @@ import {
   openSqliteQueue,
   PermissionError,
   type ShopInfo,
-  signWidgetToken,
   TimeoutError,
+  validateApiKey,
 } from "@neuroon/core";
 import type { Command } from "commander";
 import type { ResolvedConfig } from "../cli/config.js";
@@ -25,8 +25,6 @@ export interface DoctorCheck {
   detail: string;
   fix?: string;
 }
-
-const API_KEY_FORMAT = /^sk_[0-9a-fA-F]{32}$/;
 
 function ok(name: string, detail: string): DoctorCheck {
   return { name, status: "ok", detail };
@@ -91,20 +89,18 @@ function checkConfiguration(context: CommandContext): {
 
 function checkKeyFormat(config: ResolvedConfig): DoctorCheck {
   const key = config.apiKey as string;
-  if (API_KEY_FORMAT.test(key))
-    return ok("API key format", `${maskSecret(key)}: sk_ + 32 hex characters`);
-  let message = 'not "sk_" followed by 32 hex characters';
   try {
-    // The core's check says what is wrong (length, prefix, whitespace) without echoing the key.
-    signWidgetToken({ shopId: config.shopId as string, apiKey: key, nowSeconds: 0 });
+    // Core's rule and wording: what is wrong (length, prefix, whitespace), never the key itself.
+    validateApiKey(key);
   } catch (error) {
-    if (error instanceof ConfigurationError) message = error.message;
+    if (!(error instanceof ConfigurationError)) throw error;
+    return fail(
+      "API key format",
+      error.message,
+      "Copy the key again from Dashboard → Shop → API Keys into NEUROON_API_KEY.",
+    );
   }
-  return fail(
-    "API key format",
-    message,
-    "Copy the key again from Dashboard → Shop → API Keys into NEUROON_API_KEY.",
-  );
+  return ok("API key format", `${maskSecret(key)}: sk_ + 32 hex characters`);
 }
 
 interface ReachResult {

@@ -1,4 +1,5 @@
 import type { ChangeQueue } from "../queue/types.js";
+import { sleep } from "../retry.js";
 
 /**
  * The coalescing window of a long-running worker: once the queue has pending changes, wait until
@@ -45,7 +46,10 @@ export interface CoalesceWaitOptions {
   coalesce?: CoalesceOptions;
   /** Clock, epoch ms (default `Date.now`). */
   now?: () => number;
-  /** Waits between looks at the queue (default: a timer that an abort cuts short). */
+  /**
+   * Waits between looks at the queue (default: core's `sleep`). It may resolve or reject when
+   * `signal` aborts; either way the window closes with reason `aborted`.
+   */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   /**
    * Called on every look while the window is open, before sleeping: the place to deliver what
@@ -99,7 +103,7 @@ export async function waitForCoalescedBatch(
   const { signal, onWait } = options;
   const { quietMs, maxWaitMs, pollMs } = resolveCoalesceOptions(options.coalesce);
   const now = options.now ?? Date.now;
-  const wait = options.sleep ?? abortableSleep;
+  const wait = options.sleep ?? sleep;
   if (quietMs === 0) return { reason: "disabled", pending: undefined, waitedMs: 0 };
   let pending = (await queue.stats()).pending;
   const openedAt = now();
@@ -113,7 +117,12 @@ export async function waitForCoalescedBatch(
     if (at - openedAt >= maxWaitMs) return { reason: "max-wait", pending, waitedMs: at - openedAt };
     if (onWait) await onWait();
     const due = Math.min(grewAt + quietMs, openedAt + maxWaitMs) - now();
-    await wait(Math.max(1, Math.min(pollMs, due)), signal);
+    try {
+      await wait(Math.max(1, Math.min(pollMs, due)), signal);
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+    }
+    if (signal?.aborted) return { reason: "aborted", pending, waitedMs: now() - openedAt };
     const seen = (await queue.stats()).pending;
     // Another worker (or the conversions delivered by onWait) took everything.
     if (seen === 0) return { reason: "empty", pending: 0, waitedMs: now() - openedAt };
@@ -127,21 +136,4 @@ export async function waitForCoalescedBatch(
     pending = seen;
     lastEnqueue = enqueuedAt;
   }
-}
-
-/** A timer that resolves early (never rejects) when `signal` aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

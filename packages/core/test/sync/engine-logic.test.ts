@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { StoreError } from "../../src/errors.js";
 import { openSqliteQueue, type SqliteChangeQueue } from "../../src/queue/sqlite-queue.js";
 import { MemorySyncStateStore } from "../../src/state/memory-state-store.js";
 import {
@@ -8,7 +9,7 @@ import {
 } from "../../src/sync/errors.js";
 import { SyncEngine } from "../../src/sync/sync-engine.js";
 import type { SyncEngineOptions, SyncEvent } from "../../src/sync/types.js";
-import { FakeApiError, FakeNeuroon } from "./fake-api.js";
+import { apiError, FakeNeuroon } from "./fake-api.js";
 import { FakeStore, makeFamily, makeProduct } from "./fake-store.js";
 
 // Engine logic against an in-process fake API: fast, exact call counts. The same behaviours run
@@ -74,7 +75,7 @@ describe("fullSync", () => {
 
   test("stops with SyncIncompleteError when Neuroon fails, and the rerun resends nothing already confirmed", async () => {
     for (let i = 0; i < 30; i += 1) store.put([makeProduct(`p${i}`)]);
-    api.failNext.push(null, new FakeApiError("ServerError", 503, "503 Service Unavailable"));
+    api.failNext.push(null, apiError(503, "Service Unavailable"));
     const error = await engine({ batchSize: 10 })
       .fullSync()
       .catch((e: unknown) => e);
@@ -440,7 +441,7 @@ describe("drain", () => {
     await queue.enqueue(
       Array.from({ length: 10 }, (_, i) => ({ kind: "product" as const, key: `p${i}` })),
     );
-    api.failNext.push(new FakeApiError("ServerError", 503, "503 Service Unavailable"));
+    api.failNext.push(apiError(503, "Service Unavailable"));
     const failed = await engine({ retry: { baseDelayMs: 1_000, maxAttempts: 5 } }).drain();
     expect(failed).toMatchObject({ sent: 0, failed: 10 });
     expect((await queue.stats()).delayed).toBe(10);
@@ -459,7 +460,7 @@ describe("drain", () => {
   test("a change is not acked when only part of its family got through", async () => {
     store.put(makeFamily("big", 7));
     await queue.enqueue({ kind: "product", key: "big" });
-    api.failNext.push(null, new FakeApiError("ServerError", 503, "503 down"));
+    api.failNext.push(null, apiError(503, "down"));
     const first = await engine({ batchSize: 5 }).drain();
     expect(first).toMatchObject({ sent: 5, failed: 1 });
     expect(await queue.stats()).toMatchObject({ pending: 1, inFlight: 0 });
@@ -471,8 +472,7 @@ describe("drain", () => {
   test("a change that keeps failing becomes a dead letter with the reason", async () => {
     store.put([makeProduct("p1")]);
     await queue.enqueue({ kind: "product", key: "p1" });
-    for (let i = 0; i < 3; i += 1)
-      api.failNext.push(new FakeApiError("ServerError", 503, "503 down"));
+    for (let i = 0; i < 3; i += 1) api.failNext.push(apiError(503, "down"));
     for (let i = 0; i < 3; i += 1) await engine().drain();
     const dead = await queue.listDeadLetters();
     expect(dead).toHaveLength(1);
@@ -490,6 +490,26 @@ describe("drain", () => {
     expect(summary.failed).toBe(1);
     store.outage = undefined;
     clock += 1_000;
+    expect((await engine().drain()).sent).toBe(1);
+  });
+});
+
+describe("store errors, by brand", () => {
+  test("a store's 429 while re-reading keeps its Retry-After: the change waits that long, not the backoff", async () => {
+    store.put([makeProduct("p1")]);
+    await queue.enqueue({ kind: "product", key: "p1" });
+    store.outage = new StoreError("Store GET products failed: 429", {
+      status: 429,
+      retryAfterMs: 120_000,
+    });
+    const summary = await engine({ retry: { baseDelayMs: 10, maxAttempts: 3 } }).drain();
+    expect(summary.failed).toBe(1);
+    const retry = events.find((event) => event.type === "retry");
+    expect(retry).toMatchObject({ key: "p1", delayMs: 120_000, outcome: "retrying" });
+    store.outage = undefined;
+    clock += 60_000;
+    expect((await engine().drain()).changes).toBe(0);
+    clock += 60_000;
     expect((await engine().drain()).sent).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { ApiError } from "../../src/errors.js";
 import type { SyncApi, SyncPageList } from "../../src/sync/types.js";
 import type {
   NeuroonProduct,
@@ -9,14 +10,18 @@ import type {
   TrackConversionRequest,
 } from "../../src/types.js";
 
-/** An error shaped like the client's typed errors (the engine reads `name` and `status`). */
-export class FakeApiError extends Error {
-  readonly status: number | undefined;
-  constructor(name: string, status: number | undefined, message: string) {
-    super(message);
-    this.name = name;
-    this.status = status;
-  }
+/**
+ * The client's own typed error for `status` (ServerError, ValidationError, NotFoundError, …),
+ * built by `ApiError.from` as a real response would be: the engine decides by its brand.
+ */
+export function apiError(status: number, serverMessage: string, path = "/fake"): ApiError {
+  return ApiError.from({
+    status,
+    body: { message: serverMessage },
+    headers: {},
+    method: "POST",
+    path,
+  });
 }
 
 function pageList<TItem, TPage>(
@@ -96,11 +101,7 @@ export class FakeNeuroon implements SyncApi {
       this.#maybeFail();
       const bad = request.products.filter((p) => this.invalid.has(p.externalId));
       if (bad.length > 0) {
-        throw new FakeApiError(
-          "ValidationError",
-          400,
-          `400 products[0].price: must be >= 0 (${bad[0]?.externalId})`,
-        );
+        throw apiError(400, `products[0].price: must be >= 0 (${bad[0]?.externalId})`);
       }
       if (request.syncType === "FULL" && !this.#inFullRun) this.catalog.clear();
       this.#inFullRun = request.syncType === "FULL";
@@ -141,7 +142,7 @@ export class FakeNeuroon implements SyncApi {
       this.calls.push({ method: "delete", ids: [externalId] });
       this.#maybeFail();
       if (!this.catalog.delete(externalId))
-        throw new FakeApiError("NotFoundError", 404, "404 not found");
+        throw apiError(404, "not found", `/products/${externalId}`);
       return undefined;
     },
     list: (params = {}) => {
@@ -175,8 +176,7 @@ export class FakeNeuroon implements SyncApi {
       const limit = params.limit ?? 100;
       return pageList<StoredProduct, ProductCursorPage>(async (index) => {
         this.calls.push({ method: "listByCursor" });
-        if (!this.cursorSupported)
-          throw new FakeApiError("BadRequestError", 400, "400 unknown parameter cursor");
+        if (!this.cursorSupported) throw apiError(400, "unknown parameter cursor");
         const all = [...this.catalog.values()];
         const products = all.slice(index * limit, (index + 1) * limit);
         const more = (index + 1) * limit < all.length;
