@@ -48,7 +48,10 @@ runChangeQueueConformance("postgres", async (clock) => {
 });
 
 describe("PostgresChangeQueue", () => {
-  it("creates its tables once when several processes start on an empty schema at once", async () => {
+  // Four child processes, each loading the TypeScript sources: generous for a busy machine.
+  it("creates its tables once when several processes start on an empty schema at once", {
+    timeout: 120_000,
+  }, async () => {
     const schema = nextSchema();
     // Each child opens the queue (schema creation included) and enqueues one change.
     const start = `${TS_RESOLVE_HOOK_SOURCE}

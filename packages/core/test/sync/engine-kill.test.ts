@@ -113,7 +113,9 @@ function random(seed: number): () => number {
 }
 
 test(`SIGKILL at random points ${ITERATIONS}× → restart → the emulator's catalog equals the store's`, {
-  timeout: 120_000 + ITERATIONS * 10_000,
+  // Each iteration starts up to two child processes (a killed run and its restart), each loading
+  // the TypeScript sources: a minute apiece leaves room for a machine busy with other work.
+  timeout: 60_000 + ITERATIONS * 60_000,
 }, async () => {
   const seed = Number(process.env.NEUROON_TEST_KILL_SEED ?? Date.now() % 100_000);
   const rand = random(seed);
