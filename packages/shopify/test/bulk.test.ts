@@ -53,7 +53,9 @@ describe("bulk operations against the fake", () => {
   });
 
   it("wakes up on the bulk_operations/finish webhook instead of polling", async () => {
-    fake = await startFake({ bulkDelayMs: 50 });
+    // The operation must still be running at the first poll (right after the mutation), even on a
+    // loaded machine; with 50 ms it sometimes had completed and no wait happened.
+    fake = await startFake({ bulkDelayMs: 1_000 });
     const queue = recordingQueue();
     const bridge = createShopifyBridge({
       shopify: makeShopify(fake),
@@ -116,7 +118,11 @@ describe("bulk operations against the fake", () => {
       pollIntervalMs: 10,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BulkOperationError);
-    expect(error).toMatchObject({ status: "FAILED", errorCode: "TIMEOUT" });
+    expect(error).toMatchObject({
+      operationStatus: "FAILED",
+      errorCode: "TIMEOUT",
+      kind: "server",
+    });
     fake.failNextBulk(SHOP);
     const stream = async () => {
       for await (const _batch of bridge.catalogSource(SHOP).streamCatalog()) {
