@@ -48,10 +48,7 @@ runChangeQueueConformance("postgres", async (clock) => {
 });
 
 describe("PostgresChangeQueue", () => {
-  // Four child processes, each loading the TypeScript sources: generous for a busy machine.
-  it("creates its tables once when several processes start on an empty schema at once", {
-    timeout: 120_000,
-  }, async () => {
+  it("creates its tables once when several processes start on an empty schema at once", async () => {
     const schema = nextSchema();
     // Each child opens the queue (schema creation included) and enqueues one change.
     const start = `${TS_RESOLVE_HOOK_SOURCE}

@@ -14,6 +14,7 @@ import { FakeStore, makeFamily } from "./fake-store.js";
 const LEASE_MS = 300;
 const PRODUCTS = 30;
 const BATCH_SIZE = 10;
+const TEST_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
 
 let emulator: Emulator;
 
@@ -25,9 +26,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
-test("a drain whose claims outlive their lease renews them: no change is claimed twice, counts are right", {
-  timeout: 120_000,
-}, async () => {
+test("a drain whose claims outlive their lease renews them: no change is claimed twice, counts are right", async () => {
   const clock = { now: 1_750_000_000_000 };
   const queue = openSqliteQueue({ path: ":memory:", now: () => clock.now });
   const renewals = vi.spyOn(queue, "renewLeases");
@@ -37,7 +36,7 @@ test("a drain whose claims outlive their lease renews them: no change is claimed
         clock.now += LEASE_MS * 0.9;
         const seen = renewals.mock.calls.length;
         await vi.waitFor(() => expect(renewals.mock.calls.length).toBeGreaterThan(seen), {
-          timeout: 30_000,
+          timeout: TEST_TIMEOUT_MS,
           interval: 5,
         });
       }
