@@ -601,7 +601,10 @@ export class SyncEngine {
     const ledger = await this.#loadLedger(run);
     const overlapMs = this.#driftOverlapMs();
     if (!run.driftScanned || (ledger !== undefined && lowest - overlapMs < ledger.scannedFrom)) {
-      await this.#scanDrift(lowest - overlapMs, run, signal);
+      const candidates = pending
+        .filter((item) => item.record?.snapshot !== undefined)
+        .map((item) => item.product.externalId);
+      await this.#scanDrift(lowest - overlapMs, run, signal, candidates);
     }
     const drifted = run.ledger?.drifted ?? {};
     const keep: Pending[] = [];
@@ -650,12 +653,23 @@ export class SyncEngine {
    * last-sync time involved) and records in the ledger every product whose drift fields differ
    * from the snapshot this engine last synced. Costs one list page per 100 products changed in
    * Neuroon since the previous scan, this engine's own writes included.
+   *
+   * The cheaper plan wins: when the first page shows that paging the rest would take more
+   * requests than reading the `candidates` one by one (a few edits after a 100k initial load, or
+   * after another writer touched 12,000 products), they are read by id instead. That checks only
+   * them and leaves the watermark where it was, so a later large drain still scans.
    */
-  async #scanDrift(lowestNeeded: number, run: Run, signal: AbortSignal | undefined): Promise<void> {
+  async #scanDrift(
+    lowestNeeded: number,
+    run: Run,
+    signal: AbortSignal | undefined,
+    candidates: readonly string[],
+  ): Promise<void> {
     const ledger = await this.#loadLedger(run);
     let from: number;
     let scannedFrom: number;
-    if (ledger === undefined || lowestNeeded < ledger.scannedFrom) {
+    const isIncremental = ledger !== undefined && lowestNeeded >= ledger.scannedFrom;
+    if (!isIncremental) {
       from = lowestNeeded;
       scannedFrom = lowestNeeded;
     } else {
@@ -674,31 +688,75 @@ export class SyncEngine {
         modifiedAfter: new Date(Math.max(0, from)).toISOString(),
         ...withSignal(signal),
       })
-      .pages();
-    for await (const page of pages) {
+      .pages()
+      [Symbol.asyncIterator]();
+    const readOne = this.#client.products.get?.bind(this.#client.products);
+    for (let next = await pages.next(); next.done !== true; next = await pages.next()) {
+      const page = next.value;
       run.summary.requests += 1;
-      const content: readonly StoredProduct[] = page.content ?? [];
-      const records = await this.#state.get(content.map((product) => product.externalId));
-      for (const product of content) {
-        const record = records.get(product.externalId);
-        if (record?.snapshot === undefined) continue;
-        const remote = takeDriftSnapshot(product);
-        // Our own send that crashed before its state write landed is not somebody else's edit.
-        const inFlight = run.crashedInFlight.get(product.externalId);
-        const isOurs = inFlight !== undefined && diffDrift(inFlight, remote).length === 0;
-        if (!isOurs && diffDrift(record.snapshot, remote).length > 0) {
-          drifted[product.externalId] = remote;
-          run.ledgerAdded.add(product.externalId);
-          run.ledgerCleared.delete(product.externalId);
-        } else if (Object.hasOwn(drifted, product.externalId)) {
-          delete drifted[product.externalId];
-          run.ledgerCleared.add(product.externalId);
-        }
+      const remainingPages = (page.totalPages ?? 0) - (page.page ?? 0) - 1;
+      if (
+        ledger !== undefined &&
+        readOne !== undefined &&
+        page.page === 0 &&
+        candidates.length < remainingPages
+      ) {
+        await pages.return?.();
+        await this.#checkDriftById(candidates, readOne, drifted, run, signal);
+        run.ledger = { ...ledger, drifted };
+        run.ledgerDirty = true;
+        return;
       }
+      await this.#noteRemote(page.content ?? [], drifted, run);
     }
     run.ledger = { scannedFrom, scannedUntil: scanStartedAt, drifted };
     run.ledgerDirty = true;
     run.driftScanned = true;
+  }
+
+  /** The by-id plan of {@link #scanDrift}: one GET per candidate; a 404 is simply not drifted. */
+  async #checkDriftById(
+    ids: readonly string[],
+    readOne: (externalId: string, options?: SyncCallOptions) => Promise<StoredProduct>,
+    drifted: Record<string, DriftSnapshot>,
+    run: Run,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const found: StoredProduct[] = [];
+    for (const id of ids) {
+      run.summary.requests += 1;
+      try {
+        found.push(await readOne(id, withSignal(signal)));
+      } catch (error) {
+        if (!isNotFoundError(error)) throw error;
+      }
+    }
+    await this.#noteRemote(found, drifted, run);
+  }
+
+  /** Records in `drifted` which of these remote products differ from what this engine last synced. */
+  async #noteRemote(
+    content: readonly StoredProduct[],
+    drifted: Record<string, DriftSnapshot>,
+    run: Run,
+  ): Promise<void> {
+    const records = await this.#state.get(content.map((product) => product.externalId));
+    for (const product of content) {
+      const record = records.get(product.externalId);
+      if (record?.snapshot === undefined) continue;
+      const remote = takeDriftSnapshot(product);
+      // Our own send that crashed before its state write landed is not somebody else's edit.
+      const inFlight = run.crashedInFlight?.get(product.externalId);
+      const isOurs = inFlight !== undefined && diffDrift(inFlight, remote).length === 0;
+      if (!isOurs && diffDrift(record.snapshot, remote).length > 0) {
+        drifted[product.externalId] = remote;
+        run.ledgerAdded.add(product.externalId);
+        run.ledgerCleared.delete(product.externalId);
+      } else if (Object.hasOwn(drifted, product.externalId)) {
+        delete drifted[product.externalId];
+        run.ledgerCleared.add(product.externalId);
+      }
+    }
   }
 
   /**
