@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { prepareBatch } from "../mapping/index.js";
 import type { ChangeKind, ChangeQueue, QueuedChange } from "../queue/types.js";
 import { backoffDelayMs, sleep } from "../retry.js";
-import type { DriftSnapshot, SyncStateRecord } from "../state/types.js";
+import type { SyncStateRecord } from "../state/types.js";
 import type { NeuroonProduct, StoredProduct, SyncType, TrackConversionRequest } from "../types.js";
 import { type CoalesceOptions, resolveCoalesceOptions } from "./coalesce.js";
-import { type DriftField, diffDrift, takeDriftSnapshot } from "./drift.js";
+import { takeDriftSnapshot } from "./drift.js";
+import { DriftGuard } from "./drift-guard.js";
 import {
   describeError,
   isAuthError,
@@ -16,12 +17,11 @@ import {
 } from "./error-kinds.js";
 import { ResetConfirmationError, SafetyValveError, SyncIncompleteError } from "./errors.js";
 import { assertBatchSize, familyKeyOf, groupFamilies, planBatches } from "./plan-batches.js";
+import { type DeleteReason, type Outcome, type Pending, Run, withSignal } from "./run.js";
 import { contentHash } from "./stable-hash.js";
-import { type DriftLedger, StateView } from "./state-view.js";
-import { emptySummary } from "./summary.js";
+import { StateView } from "./state-view.js";
 import type {
   CatalogSource,
-  DriftPolicy,
   PreparedProducts,
   SyncApi,
   SyncCallOptions,
@@ -38,69 +38,14 @@ const DEFAULT_MAX_ATTEMPTS = 8;
 const DEFAULT_BASE_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 300_000;
 const DEFAULT_LEASE_MS = 300_000;
-/** Drift-scan overlap when Neuroon's clock is unknown (no `Date` header seen yet). */
-const DEFAULT_CLOCK_SKEW_MS = 60_000;
-/**
- * Added to the measured clock lag: Neuroon indexes eventually, 2–5 s after the 200 (contract
- * §2.1), so an edit stamped just before a scan may only be listed by the next one.
- */
-const DRIFT_VISIBILITY_MARGIN_MS = 10_000;
 const DEFAULT_DELETE_CONCURRENCY = 4;
 const DEFAULT_IDLE_MS = 1_000;
-// products.list() pages hold at most 100 (the client's MAX_LIST_PAGE_SIZE); cursor pages are
-// asked for 500 and capped by the server.
+// The reconcile walk: products.list() pages hold at most 100 (the client's MAX_LIST_PAGE_SIZE);
+// cursor pages are asked for 500 and capped by the server.
 const LIST_PAGE_SIZE = 100;
 const CURSOR_PAGE_LIMIT = 500;
 // Store re-reads during reconcile go in chunks this size (keys per readProducts call).
 const CONFIRM_CHUNK_SIZE = 500;
-
-/** One product on its way to Neuroon, with the hash it will be recorded under. */
-interface Pending {
-  product: NeuroonProduct;
-  hash: string;
-  record: SyncStateRecord | undefined;
-}
-
-type Outcome =
-  | { status: "synced" | "unchanged" | "rejected" | "conflict" | "deleted" }
-  | { status: "failed"; error: unknown };
-
-/** Counters and per-run caches of one `drain`/`fullSync`/`reconcile`/`resetCatalog` call. */
-class Run {
-  readonly summary: SyncSummary = emptySummary();
-  /** Set when Neuroon is unreachable or refuses our credentials: stop sending, retry later. */
-  halted: unknown;
-  /**
-   * Claimed changes of the current claim already acked, failed or dead-lettered. Keyed by the
-   * claimed object, not the id: a change failed with no delay can be claimed again in this run.
-   */
-  readonly settled = new Set<QueuedChange>();
-  readonly reportedConflicts = new Set<string>();
-  /** The persisted drift ledger as this run sees it (see {@link SyncEngine.#scanDrift}). */
-  ledger: DriftLedger | undefined;
-  ledgerLoaded = false;
-  ledgerDirty = false;
-  driftScanned = false;
-  readonly ledgerAdded = new Set<string>();
-  readonly ledgerCleared = new Set<string>();
-  /** Requests of one FULL reset share this `X-Idempotency-Key` prefix: one run server-side. */
-  fullRunKey: string | undefined;
-  fullRunBatches = 0;
-  /** Drift snapshots of the batch a previous run of this phase sent but may not have recorded. */
-  crashedInFlight: Map<string, DriftSnapshot> | undefined;
-
-  readonly phase: SyncPhase;
-  readonly startedAt: number;
-
-  constructor(phase: SyncPhase, startedAt: number) {
-    this.phase = phase;
-    this.startedAt = startedAt;
-  }
-
-  get isHalted(): boolean {
-    return this.halted !== undefined;
-  }
-}
 
 /**
  * Turns store changes and catalogs into the right Neuroon calls: incremental upserts in batches
@@ -115,9 +60,7 @@ export class SyncEngine {
   readonly #source: CatalogSource;
   readonly #shopId: string;
   readonly #batchSize: number;
-  readonly #driftPolicy: DriftPolicy;
-  /** The configured overlap; when unset, it is measured (see {@link #driftOverlapMs}). */
-  readonly #clockSkewMs: number | undefined;
+  readonly #drift: DriftGuard;
   readonly #maxDeleteRatio: number;
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
@@ -145,8 +88,6 @@ export class SyncEngine {
     this.#shopId = options.state.shopId;
     this.#batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     assertBatchSize(this.#batchSize);
-    this.#driftPolicy = options.drift?.policy ?? "keep-remote";
-    this.#clockSkewMs = options.drift?.clockSkewMs;
     this.#maxDeleteRatio = options.reconcile?.maxDeleteRatio ?? DEFAULT_MAX_DELETE_RATIO;
     if (!(this.#maxDeleteRatio >= 0 && this.#maxDeleteRatio <= 1)) {
       throw new RangeError(
@@ -164,6 +105,14 @@ export class SyncEngine {
     this.#random = options.random ?? Math.random;
     this.#sleep = options.sleep ?? sleep;
     this.#onEvent = options.onEvent;
+    this.#drift = new DriftGuard({
+      client: this.#client,
+      state: this.#state,
+      now: this.#now,
+      policy: options.drift?.policy ?? "keep-remote",
+      clockSkewMs: options.drift?.clockSkewMs,
+      emit: (event) => this.#emit(event),
+    });
   }
 
   /**
@@ -444,7 +393,7 @@ export class SyncEngine {
       }
     }
     const selected = await this.#selectChanged(upserts, run, outcomes);
-    const sendable = await this.#guardDrift(selected, run, signal, outcomes);
+    const sendable = await this.#drift.guard(selected, run, signal, outcomes);
     await this.#sendPlanned(sendable, true, "INCREMENTAL", run, signal, outcomes);
 
     for (const [id, outcome] of outcomes) {
@@ -581,247 +530,6 @@ export class SyncEngine {
     await this.#state.putRejected(updates, this.#now());
   }
 
-  /**
-   * Compares Neuroon's copy of previously synced products with the snapshot they were last
-   * synced with, and applies the drift policy. What Neuroon changed comes in bulk from the list
-   * endpoint (see {@link #scanDrift}), never one GET per product.
-   */
-  async #guardDrift(
-    pending: Pending[],
-    run: Run,
-    signal: AbortSignal | undefined,
-    outcomes?: Map<string, Outcome>,
-  ): Promise<Pending[]> {
-    let lowest: number | undefined;
-    for (const item of pending) {
-      if (item.record?.snapshot === undefined) continue;
-      if (lowest === undefined || item.record.syncedAt < lowest) lowest = item.record.syncedAt;
-    }
-    if (lowest === undefined) return pending;
-    const ledger = await this.#loadLedger(run);
-    const overlapMs = this.#driftOverlapMs();
-    if (!run.driftScanned || (ledger !== undefined && lowest - overlapMs < ledger.scannedFrom)) {
-      const candidates = pending
-        .filter((item) => item.record?.snapshot !== undefined)
-        .map((item) => item.product.externalId);
-      await this.#scanDrift(lowest - overlapMs, run, signal, candidates);
-    }
-    const drifted = run.ledger?.drifted ?? {};
-    const keep: Pending[] = [];
-    for (const item of pending) {
-      const snapshot = item.record?.snapshot;
-      const remote = Object.hasOwn(drifted, item.product.externalId)
-        ? drifted[item.product.externalId]
-        : undefined;
-      // Not a conflict when Neuroon already holds exactly what we are about to send.
-      if (
-        snapshot === undefined ||
-        remote === undefined ||
-        diffDrift(takeDriftSnapshot(item.product), remote).length === 0
-      ) {
-        keep.push(item);
-        continue;
-      }
-      const fields: DriftField[] = diffDrift(snapshot, remote);
-      const resolution = this.#driftPolicy === "overwrite" ? "overwritten" : "kept-remote";
-      if (!run.reportedConflicts.has(item.product.externalId)) {
-        run.reportedConflicts.add(item.product.externalId);
-        run.summary.conflicts += 1;
-        this.#emit({
-          type: "conflict",
-          externalId: item.product.externalId,
-          fields,
-          remote,
-          lastSynced: snapshot,
-          resolution,
-        });
-      }
-      if (resolution === "overwritten") {
-        keep.push(item);
-        continue;
-      }
-      // The record keeps the last synced snapshot and the ledger the remote one, so the conflict
-      // stands until someone resolves it (make the store match, or sync with "overwrite").
-      outcomes?.set(item.product.externalId, { status: "conflict" });
-    }
-    return keep;
-  }
-
-  /**
-   * Lists what Neuroon changed since the last scan (`modifiedAfter` = the ledger's watermark less
-   * clock skew; on first use, or for a product synced before the ledger's coverage, the oldest
-   * last-sync time involved) and records in the ledger every product whose drift fields differ
-   * from the snapshot this engine last synced. Costs one list page per 100 products changed in
-   * Neuroon since the previous scan, this engine's own writes included.
-   *
-   * The cheaper plan wins: when the first page shows that paging the rest would take more
-   * requests than reading the `candidates` one by one (a few edits after a 100k initial load, or
-   * after another writer touched 12,000 products), they are read by id instead. That checks only
-   * them and leaves the watermark where it was, so a later large drain still scans.
-   */
-  async #scanDrift(
-    lowestNeeded: number,
-    run: Run,
-    signal: AbortSignal | undefined,
-    candidates: readonly string[],
-  ): Promise<void> {
-    const ledger = await this.#loadLedger(run);
-    let from: number;
-    let scannedFrom: number;
-    const isIncremental = ledger !== undefined && lowestNeeded >= ledger.scannedFrom;
-    if (!isIncremental) {
-      from = lowestNeeded;
-      scannedFrom = lowestNeeded;
-    } else {
-      from = ledger.scannedUntil - this.#driftOverlapMs();
-      scannedFrom = ledger.scannedFrom;
-    }
-    if (run.crashedInFlight === undefined) {
-      const saved = await this.#state.getInFlight(run.phase);
-      run.crashedInFlight = new Map(Object.entries(saved ?? {}));
-    }
-    const scanStartedAt = this.#now();
-    const drifted: Record<string, DriftSnapshot> = { ...ledger?.drifted };
-    const pages = this.#client.products
-      .list({
-        size: LIST_PAGE_SIZE,
-        modifiedAfter: new Date(Math.max(0, from)).toISOString(),
-        ...withSignal(signal),
-      })
-      .pages()
-      [Symbol.asyncIterator]();
-    const readOne = this.#client.products.get?.bind(this.#client.products);
-    for (let next = await pages.next(); next.done !== true; next = await pages.next()) {
-      const page = next.value;
-      run.summary.requests += 1;
-      const remainingPages = (page.totalPages ?? 0) - (page.page ?? 0) - 1;
-      if (
-        ledger !== undefined &&
-        readOne !== undefined &&
-        page.page === 0 &&
-        candidates.length < remainingPages
-      ) {
-        await pages.return?.();
-        await this.#checkDriftById(candidates, readOne, drifted, run, signal);
-        run.ledger = { ...ledger, drifted };
-        run.ledgerDirty = true;
-        return;
-      }
-      await this.#noteRemote(page.content ?? [], drifted, run);
-    }
-    run.ledger = { scannedFrom, scannedUntil: scanStartedAt, drifted };
-    run.ledgerDirty = true;
-    run.driftScanned = true;
-  }
-
-  /** The by-id plan of {@link #scanDrift}: one GET per candidate; a 404 is simply not drifted. */
-  async #checkDriftById(
-    ids: readonly string[],
-    readOne: (externalId: string, options?: SyncCallOptions) => Promise<StoredProduct>,
-    drifted: Record<string, DriftSnapshot>,
-    run: Run,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const found: StoredProduct[] = [];
-    for (const id of ids) {
-      run.summary.requests += 1;
-      try {
-        found.push(await readOne(id, withSignal(signal)));
-      } catch (error) {
-        if (!isNotFoundError(error)) throw error;
-      }
-    }
-    await this.#noteRemote(found, drifted, run);
-  }
-
-  /** Records in `drifted` which of these remote products differ from what this engine last synced. */
-  async #noteRemote(
-    content: readonly StoredProduct[],
-    drifted: Record<string, DriftSnapshot>,
-    run: Run,
-  ): Promise<void> {
-    const records = await this.#state.get(content.map((product) => product.externalId));
-    for (const product of content) {
-      const record = records.get(product.externalId);
-      if (record?.snapshot === undefined) continue;
-      const remote = takeDriftSnapshot(product);
-      // Our own send that crashed before its state write landed is not somebody else's edit.
-      const inFlight = run.crashedInFlight?.get(product.externalId);
-      const isOurs = inFlight !== undefined && diffDrift(inFlight, remote).length === 0;
-      if (!isOurs && diffDrift(record.snapshot, remote).length > 0) {
-        drifted[product.externalId] = remote;
-        run.ledgerAdded.add(product.externalId);
-        run.ledgerCleared.delete(product.externalId);
-      } else if (Object.hasOwn(drifted, product.externalId)) {
-        delete drifted[product.externalId];
-        run.ledgerCleared.add(product.externalId);
-      }
-    }
-  }
-
-  /**
-   * How far before a watermark of ours a drift scan starts, so that an edit Neuroon stamped with
-   * its own clock is not missed: `drift.clockSkewMs` when configured; else the lag the client
-   * measured from Neuroon's `Date` headers plus a visibility margin; else 60 s.
-   */
-  #driftOverlapMs(): number {
-    if (this.#clockSkewMs !== undefined) return this.#clockSkewMs;
-    const behindMs = this.#client.serverClock?.behindByMs();
-    return behindMs === undefined ? DEFAULT_CLOCK_SKEW_MS : behindMs + DRIFT_VISIBILITY_MARGIN_MS;
-  }
-
-  async #loadLedger(run: Run): Promise<DriftLedger | undefined> {
-    if (!run.ledgerLoaded) {
-      run.ledger = await this.#state.getDriftLedger();
-      run.ledgerLoaded = true;
-    }
-    return run.ledger;
-  }
-
-  /** After a confirmed sync: the product no longer drifts; coverage starts no later than this run. */
-  async #noteSynced(ids: readonly string[], run: Run): Promise<void> {
-    const ledger = await this.#loadLedger(run);
-    if (ledger === undefined) {
-      // Everything this run writes is covered by scans from its start on; older records are
-      // older than scannedFrom and widen the first scan that involves them.
-      const start = run.startedAt - this.#driftOverlapMs();
-      run.ledger = { scannedFrom: start, scannedUntil: start, drifted: {} };
-      run.ledgerDirty = true;
-      return;
-    }
-    this.#clearDrift(ledger, ids, run);
-  }
-
-  #clearDrift(ledger: DriftLedger, ids: readonly string[], run: Run): void {
-    for (const id of ids) {
-      if (Object.hasOwn(ledger.drifted, id)) {
-        delete ledger.drifted[id];
-        run.ledgerCleared.add(id);
-        run.ledgerAdded.delete(id);
-        run.ledgerDirty = true;
-      }
-    }
-  }
-
-  /** Writes this run's ledger, merged with what another run may have written meanwhile. */
-  async #saveLedger(run: Run): Promise<void> {
-    if (!run.ledgerDirty || run.ledger === undefined) return;
-    const current = await this.#state.getDriftLedger();
-    const mine = run.ledger;
-    const drifted: Record<string, DriftSnapshot> = { ...current?.drifted };
-    for (const id of run.ledgerCleared) delete drifted[id];
-    for (const id of run.ledgerAdded) {
-      const remote = mine.drifted[id];
-      if (remote !== undefined) drifted[id] = remote;
-    }
-    await this.#state.setDriftLedger({
-      scannedFrom: Math.min(mine.scannedFrom, current?.scannedFrom ?? mine.scannedFrom),
-      scannedUntil: Math.max(mine.scannedUntil, current?.scannedUntil ?? mine.scannedUntil),
-      drifted,
-    });
-    run.ledgerDirty = false;
-  }
-
   /** Full-sync flush: sends whole batches, keeps the last family and a partial batch for later. */
   async #flush(
     pending: Pending[],
@@ -838,7 +546,7 @@ export class SyncEngine {
       held = pending.filter((item) => familyKeyOf(item.product) === key);
       ready = pending.filter((item) => familyKeyOf(item.product) !== key);
     }
-    const sendable = await this.#guardDrift(ready, run, signal);
+    const sendable = await this.#drift.guard(ready, run, signal);
     const carry = await this.#sendPlanned(sendable, isFinal, "INCREMENTAL", run, signal);
     return [...carry, ...held];
   }
@@ -968,7 +676,7 @@ export class SyncEngine {
     }
     await this.#state.putSynced(confirmed, syncedAt);
     await this.#state.setInFlight(run.phase, undefined);
-    await this.#noteSynced(
+    await this.#drift.noteSynced(
       confirmed.map((item) => item.externalId),
       run,
     );
@@ -1057,8 +765,7 @@ export class SyncEngine {
       });
     }
     await this.#state.delete(done);
-    const ledger = await this.#loadLedger(run);
-    if (ledger !== undefined) this.#clearDrift(ledger, done, run);
+    await this.#drift.clearDeleted(done, run);
     return outcomes;
   }
 
@@ -1215,7 +922,7 @@ export class SyncEngine {
   }
 
   async #finish(run: Run, throwIfHalted: boolean): Promise<SyncSummary> {
-    await this.#saveLedger(run);
+    await this.#drift.save(run);
     run.summary.elapsedMs = this.#now() - run.startedAt;
     if (throwIfHalted && run.halted !== undefined) {
       throw new SyncIncompleteError(run.phase, run.summary, run.halted);
@@ -1227,8 +934,6 @@ export class SyncEngine {
     this.#onEvent?.(event);
   }
 }
-
-type DeleteReason = "store-deleted" | "variant-removed" | "reconcile";
 
 function defaultPrepare(products: readonly NeuroonProduct[]): PreparedProducts {
   return prepareBatch(products);
@@ -1266,10 +971,6 @@ function holdOrphans(prepared: PreparedProducts, records: Map<string, SyncStateR
     }
   }
   prepared.valid = valid;
-}
-
-function withSignal(signal: AbortSignal | undefined): SyncCallOptions {
-  return signal === undefined ? {} : { signal };
 }
 
 function isFullProduct(payload: unknown): payload is NeuroonProduct {
