@@ -1,6 +1,7 @@
 import type { QueuedChange } from "../queue/types.js";
 import type { DriftSnapshot, SyncStateRecord } from "../state/types.js";
 import type { NeuroonProduct } from "../types.js";
+import { isAuthError, isRetryableError } from "./error-kinds.js";
 import type { DriftLedger } from "./state-view.js";
 import { emptySummary } from "./summary.js";
 import type { SyncCallOptions, SyncPhase, SyncSummary } from "./types.js";
@@ -55,6 +56,13 @@ export class Run {
 
   get isHalted(): boolean {
     return this.halted !== undefined;
+  }
+
+  /** Neuroon down, rate-limited past the client's retries, or refusing our key: stop sending. */
+  haltIfSystemic(error: unknown): void {
+    if (this.halted === undefined && (isRetryableError(error) || isAuthError(error))) {
+      this.halted = error;
+    }
   }
 }
 

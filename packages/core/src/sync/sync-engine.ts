@@ -1,22 +1,15 @@
-import { randomUUID } from "node:crypto";
 import { prepareBatch } from "../mapping/index.js";
 import type { ChangeKind, ChangeQueue, QueuedChange } from "../queue/types.js";
 import { backoffDelayMs, sleep } from "../retry.js";
 import type { SyncStateRecord } from "../state/types.js";
-import type { NeuroonProduct, StoredProduct, SyncType, TrackConversionRequest } from "../types.js";
+import type { NeuroonProduct, TrackConversionRequest } from "../types.js";
+import { BatchSender } from "./batch-sender.js";
 import { type CoalesceOptions, resolveCoalesceOptions } from "./coalesce.js";
-import { takeDriftSnapshot } from "./drift.js";
+import { Deleter } from "./deleter.js";
 import { DriftGuard } from "./drift-guard.js";
-import {
-  describeError,
-  isAuthError,
-  isContentError,
-  isNotFoundError,
-  isRetryableError,
-  retryAfterMsOf,
-} from "./error-kinds.js";
+import { describeError, isAuthError, isContentError, retryAfterMsOf } from "./error-kinds.js";
 import { ResetConfirmationError, SafetyValveError, SyncIncompleteError } from "./errors.js";
-import { assertBatchSize, familyKeyOf, groupFamilies, planBatches } from "./plan-batches.js";
+import { assertBatchSize, familyKeyOf } from "./plan-batches.js";
 import { type DeleteReason, type Outcome, type Pending, Run, withSignal } from "./run.js";
 import { contentHash } from "./stable-hash.js";
 import { StateView } from "./state-view.js";
@@ -24,7 +17,6 @@ import type {
   CatalogSource,
   PreparedProducts,
   SyncApi,
-  SyncCallOptions,
   SyncEngineOptions,
   SyncEvent,
   SyncPhase,
@@ -40,12 +32,6 @@ const DEFAULT_MAX_DELAY_MS = 300_000;
 const DEFAULT_LEASE_MS = 300_000;
 const DEFAULT_DELETE_CONCURRENCY = 4;
 const DEFAULT_IDLE_MS = 1_000;
-// The reconcile walk: products.list() pages hold at most 100 (the client's MAX_LIST_PAGE_SIZE);
-// cursor pages are asked for 500 and capped by the server.
-const LIST_PAGE_SIZE = 100;
-const CURSOR_PAGE_LIMIT = 500;
-// Store re-reads during reconcile go in chunks this size (keys per readProducts call).
-const CONFIRM_CHUNK_SIZE = 500;
 
 /**
  * Turns store changes and catalogs into the right Neuroon calls: incremental upserts in batches
@@ -61,6 +47,8 @@ export class SyncEngine {
   readonly #shopId: string;
   readonly #batchSize: number;
   readonly #drift: DriftGuard;
+  readonly #sender: BatchSender;
+  readonly #deleter: Deleter;
   readonly #maxDeleteRatio: number;
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
@@ -111,6 +99,22 @@ export class SyncEngine {
       now: this.#now,
       policy: options.drift?.policy ?? "keep-remote",
       clockSkewMs: options.drift?.clockSkewMs,
+      emit: (event) => this.#emit(event),
+    });
+    this.#sender = new BatchSender({
+      client: this.#client,
+      state: this.#state,
+      drift: this.#drift,
+      now: this.#now,
+      batchSize: this.#batchSize,
+      emit: (event) => this.#emit(event),
+    });
+    this.#deleter = new Deleter({
+      client: this.#client,
+      state: this.#state,
+      source: this.#source,
+      drift: this.#drift,
+      deleteConcurrency: this.#deleteConcurrency,
       emit: (event) => this.#emit(event),
     });
   }
@@ -204,10 +208,11 @@ export class SyncEngine {
       carry.push(...(await this.#selectChanged(page, run)));
       done += page.length;
       this.#emit({ type: "progress", phase: "full-sync", done });
-      if (carry.length >= this.#batchSize) carry = await this.#flush(carry, false, run, signal);
+      if (carry.length >= this.#batchSize)
+        carry = await this.#sender.flush(carry, false, run, signal);
       if (run.isHalted) break;
     }
-    if (!run.isHalted && carry.length > 0) await this.#flush(carry, true, run, signal);
+    if (!run.isHalted && carry.length > 0) await this.#sender.flush(carry, true, run, signal);
     return await this.#finish(run, true);
   }
 
@@ -229,7 +234,7 @@ export class SyncEngine {
     }
     const extras: { externalId: string; parentExternalId?: string }[] = [];
     let remoteTotal = 0;
-    for await (const product of this.#walkRemote(run, signal)) {
+    for await (const product of this.#deleter.walkRemote(run, signal)) {
       remoteTotal += 1;
       if (!local.has(product.externalId)) {
         extras.push(
@@ -239,7 +244,7 @@ export class SyncEngine {
         );
       }
     }
-    const gone = await this.#confirmGone(extras, signal);
+    const gone = await this.#deleter.confirmGone(extras, signal);
     if (!force && gone.length > this.#maxDeleteRatio * remoteTotal) {
       throw new SafetyValveError({
         wouldDelete: gone.length,
@@ -248,7 +253,7 @@ export class SyncEngine {
         maxDeleteRatio: this.#maxDeleteRatio,
       });
     }
-    const outcomes = await this.#deleteProducts(
+    const outcomes = await this.#deleter.deleteProducts(
       gone.map((externalId) => ({ externalId, reason: "reconcile" as const })),
       run,
       signal,
@@ -286,12 +291,12 @@ export class SyncEngine {
       done += page.length;
       this.#emit({ type: "progress", phase: "reset", done });
       if (carry.length >= this.#batchSize) {
-        carry = await this.#sendPlanned(carry, false, "FULL", run, signal);
+        carry = await this.#sender.sendPlanned(carry, false, "FULL", run, signal);
       }
       if (run.isHalted) break;
     }
     if (!run.isHalted && carry.length > 0)
-      await this.#sendPlanned(carry, true, "FULL", run, signal);
+      await this.#sender.sendPlanned(carry, true, "FULL", run, signal);
     return await this.#finish(run, true);
   }
 
@@ -380,7 +385,7 @@ export class SyncEngine {
     for (const key of deleteKeys) deletions.push({ externalId: key, reason: "store-deleted" });
 
     const outcomes = new Map<string, Outcome>();
-    const deleted = await this.#deleteProducts(dedupeById(deletions), run, signal);
+    const deleted = await this.#deleter.deleteProducts(dedupeById(deletions), run, signal);
     for (const [id, outcome] of deleted) outcomes.set(id, outcome);
 
     // Upserts. A change re-read from the store owns the products the store returned for it.
@@ -394,7 +399,7 @@ export class SyncEngine {
     }
     const selected = await this.#selectChanged(upserts, run, outcomes);
     const sendable = await this.#drift.guard(selected, run, signal, outcomes);
-    await this.#sendPlanned(sendable, true, "INCREMENTAL", run, signal, outcomes);
+    await this.#sender.sendPlanned(sendable, true, "INCREMENTAL", run, signal, outcomes);
 
     for (const [id, outcome] of outcomes) {
       for (const change of owners.get(id) ?? []) {
@@ -437,7 +442,7 @@ export class SyncEngine {
         await this.#deadLetter(change, describeError(error), run);
         return;
       }
-      this.#haltIfSystemic(error, run);
+      run.haltIfSystemic(error);
       await this.#failChange(change, error, run);
       return;
     }
@@ -530,305 +535,8 @@ export class SyncEngine {
     await this.#state.putRejected(updates, this.#now());
   }
 
-  /** Full-sync flush: sends whole batches, keeps the last family and a partial batch for later. */
-  async #flush(
-    pending: Pending[],
-    isFinal: boolean,
-    run: Run,
-    signal: AbortSignal | undefined,
-  ): Promise<Pending[]> {
-    let held: Pending[] = [];
-    let ready = pending;
-    const last = pending.at(-1);
-    if (!isFinal && last !== undefined) {
-      // The stream may continue this family on the next page.
-      const key = familyKeyOf(last.product);
-      held = pending.filter((item) => familyKeyOf(item.product) === key);
-      ready = pending.filter((item) => familyKeyOf(item.product) !== key);
-    }
-    const sendable = await this.#drift.guard(ready, run, signal);
-    const carry = await this.#sendPlanned(sendable, isFinal, "INCREMENTAL", run, signal);
-    return [...carry, ...held];
-  }
-
-  /**
-   * Packs products into family-preserving batches and sends them in order. Unless `isFinal`,
-   * a trailing partial batch is returned instead of sent, so a streamed pass sends full batches.
-   */
-  async #sendPlanned(
-    pending: Pending[],
-    isFinal: boolean,
-    syncType: SyncType,
-    run: Run,
-    signal: AbortSignal | undefined,
-    outcomes: Map<string, Outcome> = new Map(),
-  ): Promise<Pending[]> {
-    const byId = new Map(pending.map((item) => [item.product.externalId, item]));
-    const batches = planBatches(
-      groupFamilies([...byId.values()].map((item) => item.product)),
-      this.#batchSize,
-    ).map((batch) => batch.map((product) => byId.get(product.externalId) as Pending));
-    let carry: Pending[] = [];
-    const tail = batches.at(-1);
-    if (!isFinal && tail !== undefined && tail.length < this.#batchSize) {
-      carry = tail;
-      batches.pop();
-    }
-    for (const batch of batches) {
-      if (run.isHalted) {
-        for (const item of batch) {
-          outcomes.set(item.product.externalId, { status: "failed", error: run.halted });
-        }
-        if (run.phase !== "drain") run.summary.failed += batch.length;
-        continue;
-      }
-      await this.#sendBatch(batch, syncType, run, signal, outcomes);
-    }
-    return carry;
-  }
-
-  /**
-   * Sends one batch. A content error (400/409/422) splits it in halves, families kept together
-   * while there is more than one, until the offending products are isolated and rejected with
-   * the server's reason; the rest goes through.
-   */
-  async #sendBatch(
-    batch: Pending[],
-    syncType: SyncType,
-    run: Run,
-    signal: AbortSignal | undefined,
-    outcomes: Map<string, Outcome>,
-  ): Promise<void> {
-    const startedAt = this.#now();
-    await this.#state.putSending(
-      batch.flatMap(({ product, record }) =>
-        record === undefined && product.parentExternalId !== undefined
-          ? [{ externalId: product.externalId, parentExternalId: product.parentExternalId }]
-          : [],
-      ),
-      startedAt,
-    );
-    await this.#state.setInFlight(
-      run.phase,
-      Object.fromEntries(
-        batch.map((item) => [item.product.externalId, takeDriftSnapshot(item.product)]),
-      ),
-    );
-    let response: Awaited<ReturnType<SyncApi["products"]["sync"]>>;
-    try {
-      run.summary.requests += 1;
-      run.summary.syncRequests += 1;
-      const options: SyncCallOptions = withSignal(signal);
-      if (syncType === "FULL" && run.fullRunKey !== undefined) {
-        run.fullRunBatches += 1;
-        options.idempotencyKey = `${run.fullRunKey}:${run.fullRunBatches}`;
-      } else {
-        // One key per send, reused by the client's retries of it. Not the client's default
-        // content-hash key: a product changed A → B → A would send A's batch again with the
-        // same key, and a server that honours keys for 24 h would replay the old answer
-        // instead of applying A, leaving B in Neuroon.
-        options.idempotencyKey = `nrn-sync-${randomUUID()}`;
-      }
-      response = await this.#client.products.sync(
-        { syncType, products: batch.map((item) => item.product) },
-        options,
-      );
-    } catch (error) {
-      signal?.throwIfAborted();
-      if (isContentError(error)) {
-        if (batch.length === 1) {
-          const [item] = batch as [Pending];
-          await this.#recordServerRejects([{ item, reason: describeError(error) }], run, outcomes);
-          return;
-        }
-        for (const half of splitBatch(batch)) {
-          await this.#sendBatch(half, syncType, run, signal, outcomes);
-        }
-        return;
-      }
-      this.#haltIfSystemic(error, run);
-      for (const item of batch) outcomes.set(item.product.externalId, { status: "failed", error });
-      // A drain counts the changes it puts back instead (see #failChange).
-      if (run.phase !== "drain") run.summary.failed += batch.length;
-      return;
-    }
-    const itemErrors = new Map<string, string>();
-    for (const itemError of response.errors ?? []) {
-      itemErrors.set(itemError.externalId, itemError.error);
-    }
-    const syncedAt = this.#now();
-    const confirmed: Parameters<StateView["putSynced"]>[0][number][] = [];
-    const refused: { item: Pending; reason: string }[] = [];
-    for (const item of batch) {
-      const reason = itemErrors.get(item.product.externalId);
-      if (reason !== undefined) {
-        refused.push({ item, reason });
-        continue;
-      }
-      const snapshot = takeDriftSnapshot(item.product);
-      confirmed.push({
-        externalId: item.product.externalId,
-        parentExternalId: item.product.parentExternalId,
-        contentHash: item.hash,
-        snapshot,
-      });
-      outcomes.set(item.product.externalId, { status: "synced" });
-    }
-    await this.#state.putSynced(confirmed, syncedAt);
-    await this.#state.setInFlight(run.phase, undefined);
-    await this.#drift.noteSynced(
-      confirmed.map((item) => item.externalId),
-      run,
-    );
-    if (refused.length > 0) await this.#recordServerRejects(refused, run, outcomes);
-    run.summary.sent += batch.length - refused.length;
-    run.summary.created += response.newProducts ?? 0;
-    run.summary.updated += response.updatedProducts ?? 0;
-    this.#emit({
-      type: "batch-sent",
-      phase: run.phase,
-      size: batch.length,
-      created: response.newProducts ?? 0,
-      updated: response.updatedProducts ?? 0,
-      failed: refused.length,
-      durationMs: syncedAt - startedAt,
-    });
-  }
-
-  async #recordServerRejects(
-    refused: readonly { item: Pending; reason: string }[],
-    run: Run,
-    outcomes: Map<string, Outcome>,
-  ): Promise<void> {
-    const updates: Parameters<StateView["putRejected"]>[0][number][] = [];
-    for (const { item, reason } of refused) {
-      updates.push({
-        externalId: item.product.externalId,
-        parentExternalId: item.product.parentExternalId,
-        contentHash: item.hash,
-        reason,
-        previous: item.record,
-      });
-      outcomes.set(item.product.externalId, { status: "rejected" });
-      run.summary.rejected += 1;
-      this.#emit({ type: "rejected", externalId: item.product.externalId, reason, by: "server" });
-    }
-    await this.#state.putRejected(updates, this.#now());
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Deletes and the remote walk
-
-  /** DELETEs products, variants before parents; a 404 counts as done (DELETE is idempotent). */
-  async #deleteProducts(
-    entries: readonly { externalId: string; reason: DeleteReason }[],
-    run: Run,
-    signal: AbortSignal | undefined,
-  ): Promise<Map<string, Outcome>> {
-    const outcomes = new Map<string, Outcome>();
-    if (entries.length === 0) return outcomes;
-    const records = await this.#state.get(entries.map((entry) => entry.externalId));
-    const isVariant = (id: string) => records.get(id)?.parentExternalId !== undefined;
-    const done: string[] = [];
-    const variantsFirst = [
-      entries.filter((entry) => isVariant(entry.externalId)),
-      entries.filter((entry) => !isVariant(entry.externalId)),
-    ];
-    for (const group of variantsFirst) {
-      await forEachLimit(group, this.#deleteConcurrency, async (entry) => {
-        if (run.isHalted) {
-          outcomes.set(entry.externalId, { status: "failed", error: run.halted });
-          return;
-        }
-        let alreadyGone = false;
-        try {
-          run.summary.requests += 1;
-          await this.#client.products.delete(entry.externalId, withSignal(signal));
-        } catch (error) {
-          signal?.throwIfAborted();
-          if (!isNotFoundError(error)) {
-            this.#haltIfSystemic(error, run);
-            outcomes.set(entry.externalId, { status: "failed", error });
-            return;
-          }
-          alreadyGone = true;
-        }
-        done.push(entry.externalId);
-        outcomes.set(entry.externalId, { status: "deleted" });
-        run.summary.deleted += 1;
-        this.#emit({
-          type: "deleted",
-          externalId: entry.externalId,
-          reason: entry.reason,
-          alreadyGone,
-        });
-      });
-    }
-    await this.#state.delete(done);
-    await this.#drift.clearDeleted(done, run);
-    return outcomes;
-  }
-
-  /**
-   * Neuroon's catalog: cursor pagination when the server offers it, else page/size. The first
-   * page asks `cursor=` (empty), as the vendor's reconcile sample does; a server without cursor
-   * support answers a Spring page (no `products`) or an error, and the walk falls back.
-   */
-  async *#walkRemote(run: Run, signal: AbortSignal | undefined): AsyncGenerator<StoredProduct> {
-    let isFirstPage = true;
-    try {
-      const pages = this.#client.products
-        .listByCursor({ cursor: "", limit: CURSOR_PAGE_LIMIT, ...withSignal(signal) })
-        .pages();
-      for await (const page of pages) {
-        run.summary.requests += 1;
-        if (!Array.isArray(page.products)) throw new TypeError("cursor pages unsupported");
-        isFirstPage = false;
-        yield* page.products;
-      }
-      return;
-    } catch (error) {
-      signal?.throwIfAborted();
-      const unsupported =
-        isContentError(error) || isNotFoundError(error) || error instanceof TypeError;
-      if (!isFirstPage || !unsupported) throw error;
-    }
-    const pages = this.#client.products
-      .list({ size: LIST_PAGE_SIZE, sort: "externalId", ...withSignal(signal) })
-      .pages();
-    for await (const page of pages) {
-      run.summary.requests += 1;
-      yield* page.content ?? [];
-    }
-  }
-
-  /** Of Neuroon's extras, those the store confirms it does not have (re-read by family key). */
-  async #confirmGone(
-    extras: readonly { externalId: string; parentExternalId?: string }[],
-    signal: AbortSignal | undefined,
-  ): Promise<string[]> {
-    if (extras.length === 0) return [];
-    const keys = [...new Set(extras.map((extra) => familyKeyOf(extra)))];
-    const present = new Set<string>();
-    for (let start = 0; start < keys.length; start += CONFIRM_CHUNK_SIZE) {
-      const read = await this.#source.readProducts(
-        keys.slice(start, start + CONFIRM_CHUNK_SIZE),
-        signal,
-      );
-      for (const product of read.products) present.add(product.externalId);
-    }
-    return extras.map((extra) => extra.externalId).filter((id) => !present.has(id));
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Failure handling and plumbing
-
-  /** Neuroon down, rate-limited past the client's retries, or refusing our key: stop sending. */
-  #haltIfSystemic(error: unknown, run: Run): void {
-    if (run.halted === undefined && (isRetryableError(error) || isAuthError(error))) {
-      run.halted = error;
-    }
-  }
 
   async #failChange(change: QueuedChange, error: unknown, run: Run): Promise<void> {
     const backoffMs = backoffDelayMs(change.attempts + 1, {
@@ -1020,30 +728,6 @@ function describeIssues(issues: readonly unknown[]): string {
     .join(", ");
 }
 
-/** Halves a batch: by families while there are several, else the one family's products. */
-function splitBatch(batch: Pending[]): Pending[][] {
-  const families = new Map<string, Pending[]>();
-  for (const item of batch) {
-    const key = familyKeyOf(item.product);
-    const family = families.get(key);
-    if (family === undefined) families.set(key, [item]);
-    else family.push(item);
-  }
-  if (families.size > 1) {
-    const groups = [...families.values()];
-    const first: Pending[] = [];
-    const second: Pending[] = [];
-    const half = batch.length / 2;
-    for (const group of groups) {
-      if (first.length === 0 || first.length + group.length <= half) first.push(...group);
-      else second.push(...group);
-    }
-    if (second.length > 0) return [first, second];
-  }
-  const middle = Math.ceil(batch.length / 2);
-  return [batch.slice(0, middle), batch.slice(middle)];
-}
-
 function dedupeById<T extends { externalId: string }>(entries: readonly T[]): T[] {
   const seen = new Set<string>();
   return entries.filter((entry) => {
@@ -1051,23 +735,4 @@ function dedupeById<T extends { externalId: string }>(entries: readonly T[]): T[
     seen.add(entry.externalId);
     return true;
   });
-}
-
-async function forEachLimit<T>(
-  items: readonly T[],
-  concurrency: number,
-  worker: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from(
-    { length: Math.max(1, Math.min(concurrency, items.length)) },
-    async () => {
-      while (next < items.length) {
-        const item = items[next] as T;
-        next += 1;
-        await worker(item);
-      }
-    },
-  );
-  await Promise.all(lanes);
 }
