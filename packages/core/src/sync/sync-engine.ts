@@ -1,7 +1,5 @@
-import { prepareBatch } from "../mapping/index.js";
 import type { ChangeKind, ChangeQueue, QueuedChange } from "../queue/types.js";
 import { backoffDelayMs, sleep } from "../retry.js";
-import type { SyncStateRecord } from "../state/types.js";
 import type { NeuroonProduct, TrackConversionRequest } from "../types.js";
 import { BatchSender } from "./batch-sender.js";
 import { type CoalesceOptions, resolveCoalesceOptions } from "./coalesce.js";
@@ -10,12 +8,12 @@ import { DriftGuard } from "./drift-guard.js";
 import { describeError, isAuthError, isContentError, retryAfterMsOf } from "./error-kinds.js";
 import { ResetConfirmationError, SafetyValveError, SyncIncompleteError } from "./errors.js";
 import { assertBatchSize, familyKeyOf } from "./plan-batches.js";
+import { defaultPrepare, Planner } from "./planner.js";
 import { type DeleteReason, type Outcome, type Pending, Run, withSignal } from "./run.js";
 import { contentHash } from "./stable-hash.js";
 import { StateView } from "./state-view.js";
 import type {
   CatalogSource,
-  PreparedProducts,
   SyncApi,
   SyncEngineOptions,
   SyncEvent,
@@ -46,6 +44,7 @@ export class SyncEngine {
   readonly #source: CatalogSource;
   readonly #shopId: string;
   readonly #batchSize: number;
+  readonly #planner: Planner;
   readonly #drift: DriftGuard;
   readonly #sender: BatchSender;
   readonly #deleter: Deleter;
@@ -56,7 +55,6 @@ export class SyncEngine {
   readonly #claimLimit: number;
   readonly #leaseMs: number;
   readonly #deleteConcurrency: number;
-  readonly #prepare: (products: readonly NeuroonProduct[]) => PreparedProducts;
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
@@ -88,11 +86,16 @@ export class SyncEngine {
     this.#claimLimit = options.claim?.limit ?? this.#batchSize * 2;
     this.#leaseMs = options.claim?.leaseMs ?? DEFAULT_LEASE_MS;
     this.#deleteConcurrency = options.deleteConcurrency ?? DEFAULT_DELETE_CONCURRENCY;
-    this.#prepare = options.prepare ?? defaultPrepare;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#sleep = options.sleep ?? sleep;
     this.#onEvent = options.onEvent;
+    this.#planner = new Planner({
+      state: this.#state,
+      prepare: options.prepare ?? defaultPrepare,
+      now: this.#now,
+      emit: (event) => this.#emit(event),
+    });
     this.#drift = new DriftGuard({
       client: this.#client,
       state: this.#state,
@@ -205,7 +208,7 @@ export class SyncEngine {
     let done = 0;
     for await (const page of this.#source.streamCatalog(signal)) {
       signal?.throwIfAborted();
-      carry.push(...(await this.#selectChanged(page, run)));
+      carry.push(...(await this.#planner.selectChanged(page, run)));
       done += page.length;
       this.#emit({ type: "progress", phase: "full-sync", done });
       if (carry.length >= this.#batchSize)
@@ -283,8 +286,8 @@ export class SyncEngine {
     let done = 0;
     for await (const page of this.#source.streamCatalog(signal)) {
       signal?.throwIfAborted();
-      const prepared = this.#prepare(page);
-      await this.#recordLocalRejects(prepared, new Map(), run, undefined, page);
+      const prepared = this.#planner.prepare(page);
+      await this.#planner.recordLocalRejects(prepared, new Map(), run, undefined, page);
       for (const product of prepared.valid) {
         carry.push({ product, hash: contentHash(product), record: undefined });
       }
@@ -397,7 +400,7 @@ export class SyncEngine {
         for (const change of owners.get(family) ?? []) own(product.externalId, change);
       }
     }
-    const selected = await this.#selectChanged(upserts, run, outcomes);
+    const selected = await this.#planner.selectChanged(upserts, run, outcomes);
     const sendable = await this.#drift.guard(selected, run, signal, outcomes);
     await this.#sender.sendPlanned(sendable, true, "INCREMENTAL", run, signal, outcomes);
 
@@ -452,89 +455,6 @@ export class SyncEngine {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Change detection, drift, sending
-
-  /**
-   * Validates products and keeps those whose content hash differs from the last verdict. Local
-   * rejections are recorded in state and reported, never sent.
-   */
-  async #selectChanged(
-    products: readonly NeuroonProduct[],
-    run: Run,
-    outcomes?: Map<string, Outcome>,
-  ): Promise<Pending[]> {
-    if (products.length === 0) return [];
-    // The same product can come from a feed payload and a re-read; the later copy wins.
-    const latest = new Map(products.map((product) => [product.externalId, product]));
-    const prepared = this.#prepare(
-      latest.size === products.length ? products : [...latest.values()],
-    );
-    const ids = [
-      ...prepared.valid.map((product) => product.externalId),
-      ...prepared.rejected.flatMap((rejected) => rejected.externalId ?? []),
-    ];
-    const records = await this.#state.get(ids);
-    holdOrphans(prepared, records);
-    await this.#recordLocalRejects(prepared, records, run, outcomes, products);
-    const selected: Pending[] = [];
-    for (const product of prepared.valid) {
-      const hash = contentHash(product);
-      const record = records.get(product.externalId);
-      if (record?.contentHash === hash) {
-        run.summary.unchanged += 1;
-        outcomes?.set(product.externalId, { status: "unchanged" });
-        continue;
-      }
-      selected.push({ product, hash, record });
-    }
-    return selected;
-  }
-
-  async #recordLocalRejects(
-    prepared: PreparedProducts,
-    records: Map<string, SyncStateRecord>,
-    run: Run,
-    outcomes?: Map<string, Outcome>,
-    originals: readonly NeuroonProduct[] = [],
-  ): Promise<void> {
-    if (prepared.rejected.length === 0) return;
-    const byId = new Map(originals.map((product) => [product.externalId, product]));
-    const updates: Parameters<StateView["putRejected"]>[0][number][] = [];
-    for (const rejected of prepared.rejected) {
-      const reason = describeIssues(rejected.issues);
-      if (rejected.externalId === undefined) {
-        // Nothing to key state by; report it so the store's data gets fixed.
-        run.summary.rejected += 1;
-        const where = rejected.index === undefined ? "?" : String(rejected.index);
-        this.#emit({
-          type: "rejected",
-          externalId: `(no externalId, item ${where})`,
-          reason,
-          by: "local",
-        });
-        continue;
-      }
-      const original = byId.get(rejected.externalId);
-      const hash = contentHash(original ?? rejected);
-      const record = records.get(rejected.externalId);
-      outcomes?.set(rejected.externalId, { status: "rejected" });
-      if (record?.status === "rejected" && record.contentHash === hash) {
-        run.summary.unchanged += 1;
-        continue;
-      }
-      updates.push({
-        externalId: rejected.externalId,
-        parentExternalId: original?.parentExternalId,
-        contentHash: hash,
-        reason,
-        previous: record,
-      });
-      run.summary.rejected += 1;
-      this.#emit({ type: "rejected", externalId: rejected.externalId, reason, by: "local" });
-    }
-    await this.#state.putRejected(updates, this.#now());
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Failure handling and plumbing
 
@@ -643,44 +563,6 @@ export class SyncEngine {
   }
 }
 
-function defaultPrepare(products: readonly NeuroonProduct[]): PreparedProducts {
-  return prepareBatch(products);
-}
-
-/**
- * Moves to `rejected` the variants of a parent refused here that Neuroon does not hold yet: the
- * API silently drops a variant whose parent is neither stored nor earlier in the batch
- * (server-to-server docs, "Variants after the parent"), so sending it would only look like success.
- */
-function holdOrphans(prepared: PreparedProducts, records: Map<string, SyncStateRecord>): void {
-  const refusedParents = new Set(
-    prepared.rejected.flatMap((rejected) => rejected.externalId ?? []),
-  );
-  if (refusedParents.size === 0) return;
-  const valid: NeuroonProduct[] = [];
-  for (const product of prepared.valid) {
-    const parent = product.parentExternalId;
-    if (
-      parent !== undefined &&
-      refusedParents.has(parent) &&
-      records.get(parent)?.snapshot === undefined
-    ) {
-      prepared.rejected.push({
-        externalId: product.externalId,
-        issues: [
-          {
-            field: "parentExternalId",
-            message: `parent ${JSON.stringify(parent)} was rejected and is not in Neuroon yet, so the variant would be dropped; fix the parent.`,
-          },
-        ],
-      });
-    } else {
-      valid.push(product);
-    }
-  }
-  prepared.valid = valid;
-}
-
 function isFullProduct(payload: unknown): payload is NeuroonProduct {
   if (typeof payload !== "object" || payload === null) return false;
   const product = payload as Partial<NeuroonProduct>;
@@ -701,31 +583,6 @@ function isConversionRequest(payload: unknown): payload is TrackConversionReques
 function truncateJson(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
-function describeIssues(issues: readonly unknown[]): string {
-  return issues
-    .map((issue) => {
-      if (typeof issue === "string") return issue;
-      if (typeof issue === "object" && issue !== null) {
-        const { path, field, message } = issue as {
-          path?: unknown;
-          field?: unknown;
-          message?: unknown;
-        };
-        const where =
-          typeof field === "string"
-            ? field
-            : Array.isArray(path)
-              ? path.join(".")
-              : typeof path === "string"
-                ? path
-                : "";
-        if (typeof message === "string") return where === "" ? message : `${where}: ${message}`;
-      }
-      return JSON.stringify(issue);
-    })
-    .join(", ");
 }
 
 function dedupeById<T extends { externalId: string }>(entries: readonly T[]): T[] {
