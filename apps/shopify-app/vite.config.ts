@@ -15,5 +15,9 @@ export default defineConfig({
   },
   plugins: [reactRouter()],
   build: { assetsInlineLimit: 0 },
+  // Vite inlines linked workspace packages into the server build by default; @neuroon/* read their
+  // VERSION from their own package.json at import, which does not exist next to the bundle (the
+  // built server failed to start). Load them from node_modules like every other dependency.
+  ssr: { external: ["@neuroon/core", "@neuroon/shopify"] },
   optimizeDeps: { include: ["@shopify/shopify-app-react-router/react"] },
 });

@@ -32,6 +32,7 @@ import { LogSeverity, type Shopify, shopifyApi } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { PostgreSQLSessionStorage } from "@shopify/shopify-app-session-storage-postgresql";
 import type { RedisConnection } from "bullmq";
+import { postgresShopStores } from "./postgres-shop-stores.server.js";
 import {
   createSessionStorage,
   createSqliteOnlineSessionStorage,
@@ -51,12 +52,13 @@ export interface RuntimeConfig {
   scopes: string[];
   /**
    * Directory for the SQLite files: tokens, sessions and settings (unless `databaseUrl` is set),
-   * and the per-shop change queues and sync state (unless `redisUrl` is set).
+   * and the per-shop change queues and sync state (unless `redisUrl` or `databaseUrl` is set).
    */
   dataDir: string;
   /**
    * `postgres://…` (`DATABASE_URL`): sessions, offline tokens, webhook ids and settings live in
-   * PostgreSQL instead of `dataDir`'s SQLite files.
+   * PostgreSQL instead of `dataDir`'s SQLite files, and so do each shop's change queue and sync
+   * state (core's PostgreSQL backend) unless `redisUrl` is set, so several hosts share the work.
    */
   databaseUrl?: string | undefined;
   /**
@@ -217,7 +219,7 @@ function openPostgresStorage(databaseUrl: string): Storage {
 }
 
 /** A shop's change queue and sync state, on the backend the configuration picked. */
-interface ShopStores {
+export interface ShopStores {
   queue: ChangeQueue;
   state: SyncStateStore;
   close(): Promise<void>;
@@ -226,14 +228,15 @@ interface ShopStores {
 }
 
 /** Opens and erases shops' queues and sync state. */
-interface ShopStoresBackend {
+export interface ShopStoresBackend {
   /** The shop's stores; `neuroonShopId` scopes the sync state to the Neuroon shop. */
   open(shop: string, neuroonShopId: string): Promise<ShopStores>;
   /** Deletes what a shop whose stores are not open left behind. */
   eraseUnopened(shop: string): Promise<void>;
   /**
    * Whether this host runs the shop's periodic `job` now. One host holds the stores, so always
-   * on SQLite; on Redis, the first host to ask in `periodMs` takes a lease and the others skip.
+   * on SQLite; on Redis or PostgreSQL, the first host to ask in `periodMs` takes a lease and the
+   * others skip.
    */
   claimPeriodicRun(shop: string, job: string, periodMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -449,13 +452,16 @@ export interface Runtime {
 /**
  * Builds the runtime: tokens, webhook ids, settings and sessions in PostgreSQL when
  * `config.databaseUrl` is set, else in two SQLite files; each shop's queue and sync state in Redis
- * when `config.redisUrl` is set, else in one SQLite queue and one state file per shop.
+ * when `config.redisUrl` is set, else in PostgreSQL when `config.databaseUrl` is, else in one
+ * SQLite queue and one state file per shop.
  */
 export function createRuntime(config: RuntimeConfig): Runtime {
   const reconcileIntervalMs = config.reconcileIntervalMs ?? 24 * 3_600_000;
   const shopStores = config.redisUrl
     ? redisShopStores(config.redisUrl, config.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX)
-    : sqliteShopStores(config.dataDir);
+    : config.databaseUrl
+      ? postgresShopStores(config.databaseUrl)
+      : sqliteShopStores(config.dataDir);
   const api = shopifyApi({
     apiKey: config.apiKey,
     apiSecretKey: config.apiSecret,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ChangeQueue, openSqliteQueue, type QueueStats } from "@neuroon/core";
 import { openBullMqQueue } from "@neuroon/core/bullmq";
+import { createPostgresQueue } from "@neuroon/core/postgres";
 import { type EmulatorHandle, startEmulator } from "@neuroon/emulator";
 import { type FakeShopify, startFakeShopify } from "@neuroon/fake-shopify";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
@@ -195,12 +196,26 @@ describe.each([
           await queue.close();
         }
       };
-      return redis
-        ? withRedis((connection) =>
-            read(openBullMqQueue({ connection, prefix: keyPrefix, name: SHOP })),
-          )
-        : read(openSqliteQueue({ path: join(dataDir, "shops", `${SHOP}.queue.db`) }));
+      if (redis) {
+        return withRedis((connection) =>
+          read(openBullMqQueue({ connection, prefix: keyPrefix, name: SHOP })),
+        );
+      }
+      if (database) {
+        return read(await createPostgresQueue({ connectionString: database.url, name: SHOP }));
+      }
+      return read(openSqliteQueue({ path: join(dataDir, "shops", `${SHOP}.queue.db`) }));
     };
+    /** Rows of the shop's queue and sync state in the database (PostgreSQL backend). */
+    const postgresShopRows = () =>
+      withClient(database?.url as string, async (client) => {
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT (SELECT count(*) FROM neuroon_change_queue WHERE queue_name = $1)
+                + (SELECT count(*) FROM neuroon_sync_state WHERE name = $1 AND shop_id = $2) AS n`,
+          [SHOP, NEUROON_SHOP_ID],
+        );
+        return Number(rows[0]?.n);
+      });
     const sqliteShopFiles = () =>
       [".queue.db", ".state.db"].filter((suffix) =>
         existsSync(join(dataDir, "shops", `${SHOP}${suffix}`)),
@@ -259,12 +274,16 @@ describe.each([
       // Tokens, webhook ids and settings are where the configuration says, and only there.
       expect(existsSync(join(dataDir, "shopify.db"))).toBe(!postgres);
       expect(existsSync(join(dataDir, "app.db"))).toBe(!postgres);
-      // So are the shop's queue and sync state: SQLite files, or keys under the shop's hash tag.
+      // So are the shop's queue and sync state: SQLite files, keys under the shop's hash tag, or
+      // rows named after the shop in the database.
+      if (postgres) expect(existsSync(join(dataDir, "shops"))).toBe(false);
       if (redis) {
         expect(existsSync(join(dataDir, "shops"))).toBe(false);
         const keys = await keysUnder(keyPrefix);
         expect(keys).toContain(`${keyPrefix}:{${SHOP}}:state:${NEUROON_SHOP_ID}:r`);
         for (const key of keys) expect(key.startsWith(`${keyPrefix}:{${SHOP}}:`)).toBe(true);
+      } else if (postgres) {
+        expect(await postgresShopRows()).toBeGreaterThan(0);
       } else {
         expect(sqliteShopFiles()).toEqual([".queue.db", ".state.db"]);
       }
@@ -416,14 +435,17 @@ describe.each([
       ).not.toBe("After uninstall");
       expect(emulator.snapshot(NEUROON_SHOP_ID).length).toBeGreaterThan(0);
       if (redis) expect((await keysUnder(keyPrefix)).length).toBeGreaterThan(0);
+      else if (postgres) expect(await postgresShopRows()).toBeGreaterThan(0);
       const [redact] = await fake.deliver(SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
       expect(redact?.status).toBe(200);
       expect(emulator.snapshot(NEUROON_SHOP_ID)).toEqual([]);
       expect(await runtime.settings.get(SHOP)).toBeUndefined();
-      // The shop's queue and sync state are gone too: its Redis keys, or its SQLite files.
+      // The shop's queue and sync state are gone too: its Redis keys, its rows, or its SQLite files.
       if (redis) {
         expect(await keysUnder(keyPrefix)).toEqual([]);
         expect(await appConnections(keyPrefix)).toBe(1);
+      } else if (postgres) {
+        expect(await postgresShopRows()).toBe(0);
       } else {
         expect(sqliteShopFiles()).toEqual([]);
       }

@@ -10,7 +10,7 @@ import { action as settingsAction } from "../app/routes/app._index.js";
 import { createRuntime, type Runtime, setRuntime } from "../app/runtime.server.js";
 import { resetShopifyApp } from "../app/shopify.server.js";
 import { eventually, serveRoute } from "./harness.js";
-import { createTestDatabase } from "./postgres.js";
+import { createTestDatabase, withClient } from "./postgres.js";
 import {
   appConnections,
   deleteKeysUnder,
@@ -27,10 +27,48 @@ const NEUROON_KEY = `sk_${"c3d4".repeat(8)}`;
 
 type Host = "a" | "b";
 
-// Two runtimes are two hosts of one deployment: DATABASE_URL and REDIS_URL shared, a data
-// directory each, and one webhook address in front of both (the load balancer).
-describe("two hosts behind a load balancer (DATABASE_URL + REDIS_URL)", () => {
+/**
+ * Rows the shop's queue, sync state and periodic leases hold in the database (PostgreSQL backend);
+ * 0 for tables not created yet.
+ */
+async function shopRows(databaseUrl: string): Promise<number> {
+  return withClient(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT
+         (SELECT count(*) FROM neuroon_change_queue WHERE queue_name = $1)
+       + (SELECT count(*) FROM neuroon_change_dead_letters WHERE queue_name = $1)
+       + (SELECT count(*) FROM neuroon_sync_state WHERE name = $1)
+       + (SELECT count(*) FROM neuroon_sync_meta WHERE name = $1)
+       + (SELECT count(*) FROM neuroon_shopify_periodic_leases WHERE shop = $1) AS n`,
+      [SHOP],
+    );
+    return Number(rows[0]?.n);
+  });
+}
+
+/** Connections open to the test database, from every host. */
+async function databaseConnections(databaseUrl: string): Promise<number> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  return withClient(databaseUrl.replace(/\/[^/]*$/, "/postgres"), async (client) => {
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1",
+      [name],
+    );
+    return Number(rows[0]?.n);
+  });
+}
+
+// Two runtimes are two hosts of one deployment: DATABASE_URL (and REDIS_URL, on that backend)
+// shared, a data directory each, and one webhook address in front of both (the load balancer).
+// Each shop's queue and sync state live in Redis when REDIS_URL is set, else in PostgreSQL.
+describe.each([
+  { backend: "redis", label: "DATABASE_URL + REDIS_URL" },
+  { backend: "postgres", label: "DATABASE_URL only" },
+] as const)("two hosts behind a load balancer ($label)", ({ backend }) => {
   const keyPrefix = uniqueKeyPrefix();
+  /** Whatever the shop's queue and sync state hold on this backend (Redis keys or table rows). */
+  const storedForShop = async (): Promise<number> =>
+    backend === "redis" ? (await keysUnder(keyPrefix)).length : shopRows(database.url);
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let fake: FakeShopify;
   let emulator: EmulatorHandle;
@@ -83,8 +121,7 @@ describe("two hosts behind a load balancer (DATABASE_URL + REDIS_URL)", () => {
         // Not created: with both URLs set, a host keeps nothing on its disk.
         dataDir: join(scratch, host),
         databaseUrl: database.url,
-        redisUrl: TEST_REDIS_URL,
-        redisKeyPrefix: keyPrefix,
+        ...(backend === "redis" ? { redisUrl: TEST_REDIS_URL, redisKeyPrefix: keyPrefix } : {}),
         neuroonBaseUrl: emulator.url,
         drainIntervalMs: 25,
         coalesce: { quietMs: 0 },
@@ -207,25 +244,26 @@ describe("two hosts behind a load balancer (DATABASE_URL + REDIS_URL)", () => {
     expect(walkPages(afterA)).toBe(0);
   });
 
-  it("uninstall, then shop/redact through either host removes the shop's Redis keys for good", async () => {
-    expect((await keysUnder(keyPrefix)).length).toBeGreaterThan(0);
+  it("uninstall, then shop/redact through either host removes the shop's queue and state for good", async () => {
+    expect(await storedForShop()).toBeGreaterThan(0);
     const [uninstalled] = await fake.uninstall(SHOP);
     expect(uninstalled?.status).toBe(200);
     const [redact] = await fake.deliver(SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
     expect(redact?.status).toBe(200);
     expect(emulator.snapshot(NEUROON_SHOP_ID)).toEqual([]);
-    expect(await keysUnder(keyPrefix)).toEqual([]);
-    // Both hosts' workers keep running and had the shop open: neither writes a key again.
+    expect(await storedForShop()).toBe(0);
+    // Both hosts' workers keep running and had the shop open: neither writes again.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await keysUnder(keyPrefix)).toEqual([]);
-    // One connection per host, however many shops it served.
-    expect(await appConnections(keyPrefix)).toBe(2);
+    expect(await storedForShop()).toBe(0);
+    // One Redis connection per host, however many shops it served.
+    if (backend === "redis") expect(await appConnections(keyPrefix)).toBe(2);
   });
 
-  it("closing the hosts closes their Redis connections and left nothing on their disks", async () => {
+  it("closing the hosts closes their connections and left nothing on their disks", async () => {
     isClosed = true;
     for (const runtime of Object.values(hosts)) await runtime.close();
-    expect(await appConnections(keyPrefix)).toBe(0);
+    if (backend === "redis") expect(await appConnections(keyPrefix)).toBe(0);
+    await eventually(async () => expect(await databaseConnections(database.url)).toBe(0));
     expect(existsSync(join(scratch, "a"))).toBe(false);
     expect(existsSync(join(scratch, "b"))).toBe(false);
   });

@@ -34,12 +34,12 @@ import {
   configWarnings,
   DEFAULT_COALESCE_MAX_WAIT_MS,
   DEFAULT_COALESCE_QUIET_MS,
-  DEFAULT_DELIVERY_RETENTION_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_POLL_OVERLAP_MS,
   DEFAULT_PORT,
   DEFAULT_RECONCILE_HOUR_UTC,
+  DEFAULT_TAX_CHECK_INTERVAL_MS,
   DEFAULT_WEBHOOK_CHECK_INTERVAL_MS,
   DEFAULT_WEBHOOK_PATH,
   DEFAULT_WORKER_IDLE_MS,
@@ -51,10 +51,12 @@ import {
 import { type BridgeLogger, errorMessage, SILENT_LOGGER } from "./logger.js";
 import { OrderResolvingQueue } from "./order-conversions.js";
 import {
+  checkTaxSettings,
   POLL_ORDERS_META_KEY,
   POLL_PRODUCTS_META_KEY,
   type PollResult,
   pollStoreChanges,
+  type TaxSettingsCheck,
 } from "./poller.js";
 import { msUntilUtcHour, type ScheduledTask, Scheduler } from "./scheduler.js";
 import { VERSION } from "./version.js";
@@ -92,13 +94,14 @@ export interface SetupResult {
   warnings: string[];
 }
 
-/** The bridge's health: what `GET /healthz` answers. */
+/** The bridge's health: what `GET /healthz` answers (503 when `ok` is false). */
 export interface BridgeStatus {
   ok: boolean;
+  /** Why `ok` is false, e.g. the last webhook could not be written to the queue (a full disk). */
+  problems: string[];
   version: string;
   listening: boolean;
   queue: QueueStats;
-  deliveriesRemembered: number;
   pollMarks: { products?: string; orders?: string };
   lastReconcileAt?: string;
 }
@@ -122,6 +125,8 @@ export interface WooBridge {
   reconcile(options?: { force?: boolean; signal?: AbortSignal }): Promise<SyncSummary>;
   /** One incremental poll (`modified_after`) into the queue. */
   poll(options?: { signal?: AbortSignal }): Promise<PollResult>;
+  /** Reads the tax settings again; when they changed, queues every product for re-pricing. */
+  checkTaxSettings(options?: { signal?: AbortSignal }): Promise<TaxSettingsCheck>;
   /** Re-creates or re-activates the bridge's webhooks. */
   checkWebhooks(options?: { signal?: AbortSignal }): Promise<WebhookAction[]>;
   /** Delivers what is queued now (the worker does this continuously while started). */
@@ -167,6 +172,8 @@ export function createWooBridge(
   let scheduler: Scheduler | undefined;
   let stopping: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
+  // The last failed write to the queue (a webhook answered 503), until a later write succeeds.
+  let enqueueFailure: { at: string; message: string } | undefined;
 
   const requireConfig = (purpose: ConfigPurpose) => {
     const issues = findConfigIssues(config, purpose);
@@ -212,10 +219,11 @@ export function createWooBridge(
       }
       logger.info("conversion reported", { orderId: event.orderId });
     } else if (event.type === "deleted") {
-      logger.info("product deleted from Neuroon", {
-        externalId: event.externalId,
-        reason: event.reason,
-      });
+      // A webhook for a product Neuroon never had (or no longer has) is not a deletion.
+      logger.info(
+        event.alreadyGone ? "product already absent from Neuroon" : "product deleted from Neuroon",
+        { externalId: event.externalId, reason: event.reason },
+      );
     } else if (event.type === "retry") {
       logger.warn("change will be retried", {
         kind: event.kind,
@@ -318,6 +326,15 @@ export function createWooBridge(
     await current.queue.close();
   };
 
+  const rememberedSecrets = () => {
+    const { store } = open();
+    return {
+      has: (webhookId: number, secret: string) => store.hasWebhookSecret(webhookId, secret),
+      remember: (webhookId: number, secret: string) =>
+        store.rememberWebhookSecret(webhookId, secret),
+    };
+  };
+
   const setup = async (callOptions: { signal?: AbortSignal } = {}): Promise<SetupResult> => {
     requireConfig("setup");
     const signal = callOptions.signal;
@@ -341,6 +358,7 @@ export function createWooBridge(
       deliveryUrl,
       secret: config.woocommerce.webhookSecrets?.[0] as string,
       topics: BRIDGE_WEBHOOK_TOPICS,
+      secrets: rememberedSecrets(),
       ...(signal ? { signal } : {}),
     });
     for (const action of webhooks) {
@@ -355,12 +373,29 @@ export function createWooBridge(
     };
   };
 
+  const checkTax = async (callOptions: { signal?: AbortSignal } = {}) => {
+    const { resolving, state } = open();
+    const result = await checkTaxSettings({
+      reader: getReader(),
+      queue: resolving,
+      state,
+      ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+    });
+    if (result.changed) {
+      logger.warn("tax settings changed: every product is re-priced", {
+        products: result.products,
+      });
+    }
+    return result;
+  };
+
   const checkWebhooks = async (callOptions: { signal?: AbortSignal } = {}) => {
     requireConfig("setup");
     const actions = await ensureWebhooks(getReader(), {
       deliveryUrl: deliveryUrlOf(config),
       secret: config.woocommerce.webhookSecrets?.[0] as string,
       topics: BRIDGE_WEBHOOK_TOPICS,
+      secrets: rememberedSecrets(),
       ...(callOptions.signal ? { signal: callOptions.signal } : {}),
     });
     for (const action of actions) {
@@ -371,9 +406,17 @@ export function createWooBridge(
 
   const syncAll = async (callOptions: { signal?: AbortSignal } = {}) => {
     requireConfig("sync");
-    const { engine, state } = open();
+    const { engine, state, resolving } = open();
     // Marks before the pass: edits made while it streams are picked up by the next poll.
     const mark = toWooGmt(new Date(now()));
+    // Fresh tax settings for this pass (not the reader's cached ones), remembered for the check.
+    await checkTaxSettings({
+      reader: getReader(),
+      queue: resolving,
+      state,
+      recordOnly: true,
+      ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+    });
     const summary = await engine.fullSync(callOptions.signal ? { signal: callOptions.signal } : {});
     await state.setMeta(POLL_PRODUCTS_META_KEY, mark);
     if ((await state.getMeta(POLL_ORDERS_META_KEY)) === undefined) {
@@ -430,16 +473,21 @@ export function createWooBridge(
   };
 
   const status = async (): Promise<BridgeStatus> => {
-    const { queue, state, store } = open();
+    const { queue, state } = open();
     const products = await state.getMeta<string>(POLL_PRODUCTS_META_KEY);
     const orders = await state.getMeta<string>(POLL_ORDERS_META_KEY);
     const lastReconcileAt = await state.getMeta<string>(LAST_RECONCILE_META_KEY);
+    const problems = enqueueFailure
+      ? [
+          `webhooks cannot be queued since ${enqueueFailure.at} (${enqueueFailure.message}); check that BRIDGE_DATA_DIR is writable and not full.`,
+        ]
+      : [];
     return {
-      ok: true,
+      ok: problems.length === 0,
+      problems,
       version: VERSION,
       listening: listeningUrl !== undefined,
       queue: await queue.stats(),
-      deliveriesRemembered: store.deliveryCount(),
       pollMarks: {
         ...(products !== undefined ? { products } : {}),
         ...(orders !== undefined ? { orders } : {}),
@@ -458,8 +506,11 @@ export function createWooBridge(
     }
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
       try {
-        const body = JSON.stringify(await status());
-        res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        const current = await status();
+        const body = JSON.stringify(current);
+        res.writeHead(current.ok ? 200 : 503, {
+          "content-type": "application/json; charset=utf-8",
+        });
         res.end(req.method === "HEAD" ? undefined : body);
       } catch (error) {
         res.writeHead(503, { "content-type": "application/json; charset=utf-8" });
@@ -539,6 +590,14 @@ export function createWooBridge(
         run: (signal) => checkWebhooks({ signal }),
       });
     }
+    const taxCheckMs = config.schedule?.taxCheckIntervalMs ?? DEFAULT_TAX_CHECK_INTERVAL_MS;
+    if (taxCheckMs > 0) {
+      tasks.push({
+        name: "tax-settings",
+        nextDelayMs: () => taxCheckMs,
+        run: (signal) => checkTax({ signal }),
+      });
+    }
     const hour = config.schedule?.reconcileHourUtc ?? DEFAULT_RECONCILE_HOUR_UTC;
     if (hour !== false) {
       tasks.push({
@@ -547,12 +606,6 @@ export function createWooBridge(
         run: (signal) => reconcile({ signal }),
       });
     }
-    const retentionMs = config.deliveryRetentionMs ?? DEFAULT_DELIVERY_RETENTION_MS;
-    tasks.push({
-      name: "prune-deliveries",
-      nextDelayMs: () => 60 * 60_000,
-      run: async () => ({ pruned: open().store.pruneDeliveries(retentionMs) }),
-    });
     return tasks;
   };
 
@@ -567,7 +620,14 @@ export function createWooBridge(
       secrets: config.woocommerce.webhookSecrets ?? [],
       maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       logger,
-      ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}),
+      onOutcome: (outcome, statusCode, durationMs) => {
+        if (!outcome.ok && outcome.reason === "queue-unavailable") {
+          enqueueFailure ??= { at: new Date(now()).toISOString(), message: outcome.detail ?? "" };
+        } else if (outcome.ok && outcome.status === "queued") {
+          enqueueFailure = undefined;
+        }
+        options.onWebhook?.(outcome, statusCode, durationMs);
+      },
     });
     const port = config.port ?? DEFAULT_PORT;
     const host = config.host ?? "0.0.0.0";
@@ -651,6 +711,7 @@ export function createWooBridge(
     syncAll,
     reconcile,
     poll,
+    checkTaxSettings: checkTax,
     checkWebhooks,
     drain,
     status,

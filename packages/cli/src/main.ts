@@ -1,19 +1,119 @@
 import { Command, CommanderError } from "commander";
-import { setCliIo } from "./cli/context.js";
 import { ExitCode } from "./cli/exit-codes.js";
 import type { CliIo } from "./cli/output.js";
 import { redactSecrets, registerArgvSecrets, registerEnvironmentSecrets } from "./cli/redact.js";
-import { registerDemoCommand } from "./commands/demo.js";
-import { registerDoctorCommand } from "./commands/doctor.js";
-import { registerEmulatorCommand } from "./commands/emulator.js";
-import { registerProductsCommand } from "./commands/products.js";
-import { registerQueueCommand } from "./commands/queue.js";
-import { registerReconcileCommand } from "./commands/reconcile.js";
-import { registerSyncCommand } from "./commands/sync.js";
-import { registerTokenCommand } from "./commands/token.js";
-import { registerVerifyCommand } from "./commands/verify.js";
-import { registerWooCommerceCommand } from "./commands/woocommerce.js";
 import { VERSION } from "./version.js";
+
+/**
+ * The commands, each loaded only when it runs: `neuroon --help` or `neuroon token` need neither
+ * the sync engine nor the emulator, the fake store or the WooCommerce bridge (loading every
+ * command took 408 modules for `--help`).
+ */
+interface CommandEntry {
+  name: string;
+  /** Arguments as the top-level help lists them. */
+  args: string;
+  summary: string;
+  register(program: Command): Promise<unknown>;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "sync",
+    args: "[options] <file>",
+    summary: "Sync a JSON Lines or CSV product feed; sends only what changed.",
+    register: async (program) => (await import("./commands/sync.js")).registerSyncCommand(program),
+  },
+  {
+    name: "products",
+    args: "",
+    summary: "List, get and delete the products Neuroon holds.",
+    register: async (program) =>
+      (await import("./commands/products.js")).registerProductsCommand(program),
+  },
+  {
+    name: "reconcile",
+    args: "[options] <file>",
+    summary: "Delete from Neuroon what the feed no longer has (with a safety valve).",
+    register: async (program) =>
+      (await import("./commands/reconcile.js")).registerReconcileCommand(program),
+  },
+  {
+    name: "verify",
+    args: "[options] [domain]",
+    summary: "Verify the shop's domain, show (--status) or remove (--unverify) it.",
+    register: async (program) =>
+      (await import("./commands/verify.js")).registerVerifyCommand(program),
+  },
+  {
+    name: "token",
+    args: "[options]",
+    summary: "Print a widget token (signed locally).",
+    register: async (program) =>
+      (await import("./commands/token.js")).registerTokenCommand(program),
+  },
+  {
+    name: "queue",
+    args: "",
+    summary: "Inspect the durable queue; list and retry dead letters.",
+    register: async (program) =>
+      (await import("./commands/queue.js")).registerQueueCommand(program),
+  },
+  {
+    name: "doctor",
+    args: "[options]",
+    summary: "Check configuration, credentials, verification, limits and queue.",
+    register: async (program) =>
+      (await import("./commands/doctor.js")).registerDoctorCommand(program),
+  },
+  {
+    name: "emulator",
+    args: "[options]",
+    summary: "Run a local Neuroon Plugin API emulator (for tests, benchmarks and demos).",
+    register: async (program) =>
+      (await import("./commands/emulator.js")).registerEmulatorCommand(program),
+  },
+  {
+    name: "demo",
+    args: "[options]",
+    summary: "Run the product end to end on this machine against a fake WooCommerce store.",
+    register: async (program) => (await import("./commands/demo.js")).registerDemoCommand(program),
+  },
+  {
+    name: "woocommerce",
+    args: "",
+    summary: "Connect a WooCommerce store: set up webhooks, sync, reconcile, run the bridge.",
+    register: async (program) =>
+      (await import("./commands/woocommerce.js")).registerWooCommerceCommand(program),
+  },
+];
+
+/** The command `argv` runs (`neuroon help <command>` included), or undefined for none. */
+function commandOf(argv: readonly string[]): { entry: CommandEntry; index: number } | undefined {
+  for (const [index, word] of argv.entries()) {
+    if (word === "--") return undefined;
+    const entry = COMMANDS.find((candidate) => candidate.name === word);
+    if (entry !== undefined) return { entry, index };
+  }
+  return undefined;
+}
+
+/**
+ * Accepts the shared options before the command (`neuroon --json sync feed.jsonl`): they are
+ * the command's options, so they move behind it (before a `--`, if any).
+ */
+export function withOptionsAfterCommand(argv: readonly string[]): string[] {
+  const found = commandOf(argv);
+  if (found === undefined || found.index === 0) return [...argv];
+  const leading = argv.slice(0, found.index);
+  // "help" or anything that is not an option before the command: leave it to commander.
+  if (!leading[0]?.startsWith("-")) return [...argv];
+  const rest = argv.slice(found.index);
+  const separator = rest.indexOf("--");
+  return separator === -1
+    ? [...rest, ...leading]
+    : [...rest.slice(0, separator), ...leading, ...rest.slice(separator)];
+}
 
 const PROGRAM_HELP_FOOTER = `
 Configuration (highest precedence first): flags (--api-url, --shop-id, --api-key, --data-dir),
@@ -28,10 +128,10 @@ Run \`neuroon <command> --help\` for a command's options and an example.`;
 
 /**
  * Builds the `neuroon` program; exported so tests can run commands in-process (`io` replaces
- * the process's streams, environment and working directory).
+ * the process's streams, environment and working directory). With `argv`, only the command it
+ * runs is loaded (the others are listed by name and summary for `--help`); without, all are.
  */
-export function createProgram(io?: CliIo): Command {
-  setCliIo(io);
+export async function createProgram(io?: CliIo, argv?: readonly string[]): Promise<Command> {
   const stdout = io?.stdout ?? process.stdout;
   const stderr = io?.stderr ?? process.stderr;
   const program = new Command("neuroon")
@@ -48,26 +148,34 @@ export function createProgram(io?: CliIo): Command {
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError()
     .addHelpText("after", PROGRAM_HELP_FOOTER);
-  registerSyncCommand(program);
-  registerProductsCommand(program);
-  registerReconcileCommand(program);
-  registerVerifyCommand(program);
-  registerTokenCommand(program);
-  registerQueueCommand(program);
-  registerDoctorCommand(program);
-  registerEmulatorCommand(program);
-  registerDemoCommand(program);
-  registerWooCommerceCommand(program);
+  const selected = argv === undefined ? undefined : commandOf(argv)?.entry;
+  if (argv === undefined || selected !== undefined) {
+    (await import("./cli/context.js")).setCliIo(io);
+  }
+  for (const entry of COMMANDS) {
+    if (argv === undefined || entry === selected) await entry.register(program);
+    else program.command(`${entry.name} ${entry.args}`.trim()).summary(entry.summary);
+  }
   return program;
+}
+
+/** Ends quietly when the reader of stdout went away (`neuroon products list --json | head -1`). */
+function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? ExitCode.OK);
+  });
 }
 
 /** Runs the neuroon command line with the given arguments (without the node and script paths). */
 export async function main(argv: readonly string[]): Promise<void> {
+  exitQuietlyOnClosedStdout();
   registerEnvironmentSecrets(process.env);
   registerArgvSecrets(argv);
-  const program = createProgram();
+  const args = withOptionsAfterCommand(argv);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    const program = await createProgram(undefined, args);
+    await program.parseAsync(args, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and --version exit 0; every parse error (unknown option, missing argument, invalid

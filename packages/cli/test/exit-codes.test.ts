@@ -5,13 +5,16 @@ import {
   AuthenticationError,
   ConfigurationError,
   ConnectionError,
+  NotFoundError,
+  RateLimitError,
   SafetyValveError,
   SyncIncompleteError,
 } from "@neuroon/core";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../src/cli/config.js";
-import { CliError, describeFailure, UsageError } from "../src/cli/errors.js";
+import { CliError, describeFailure, speakCli, UsageError } from "../src/cli/errors.js";
 import { ExitCode } from "../src/cli/exit-codes.js";
+import { describeIssues } from "../src/cli/sync-report.js";
 
 const emptySummary = {
   sent: 0,
@@ -70,6 +73,63 @@ describe("describeFailure", () => {
       ExitCode.PARTIAL,
     );
     expect(describeFailure("weird").exitCode).toBe(ExitCode.FAILED);
+  });
+});
+
+describe("messages in the CLI's words", () => {
+  const notFound = (path: string) =>
+    new NotFoundError({
+      status: 404,
+      method: "GET",
+      path,
+      body: { error: "Not found" },
+      headers: {},
+    });
+
+  it("makes an unknown shop a configuration error and an unknown product a failure", () => {
+    expect(describeFailure(notFound("/api/plugin/shops/shop_x/products"))).toMatchObject({
+      exitCode: ExitCode.USAGE,
+      hint: expect.stringContaining("--shop-id or NEUROON_SHOP_ID"),
+    });
+    expect(describeFailure(notFound("/api/plugin/shops/shop_x/products/p1")).exitCode).toBe(
+      ExitCode.FAILED,
+    );
+  });
+
+  it("names flags and commands, never library functions or options", () => {
+    const limited = new RateLimitError({
+      status: 429,
+      method: "POST",
+      path: "/api/plugin/shops/shop_x/products/sync",
+      body: { error: "Too many requests" },
+      headers: { "retry-after": "41" },
+    });
+    const described = describeFailure(limited);
+    expect(`${described.message} ${described.hint}`).not.toMatch(/rateLimits|\(\)/);
+    expect(described.hint).toContain("in 41 s");
+    expect(
+      describeIssues([
+        {
+          field: "price",
+          message:
+            'price must be a finite number >= 0; received "12,50". Compute it with computeDisplayPrices().',
+        },
+        {
+          field: "description",
+          message:
+            "description must be at most 5000 characters; received 6000. use toPlainText() with a maxLength, or normalizeProduct().",
+        },
+      ]),
+    ).toBe(
+      'price must be a finite number >= 0; received "12,50". description must be at most 5000 characters; received 6000.',
+    );
+    expect(
+      speakCli(
+        'Invalid Shop API Key for shop_a: expected "sk_" + 32 lower-case hex digits (35 characters), received "x". Generate one with generateApiKey().',
+      ),
+    ).toBe(
+      'Invalid Shop API Key for shop_a: expected "sk_" + 32 lower-case hex digits (35 characters), received "x".',
+    );
   });
 });
 

@@ -51,7 +51,7 @@ describe("neuroon products", () => {
     expect(lines.at(-1)).toBe("Products 11–20 of 25 (page 1 of 0–2; next: --page 2).");
   });
 
-  it("lists a page as JSON and --all as one streamed JSON array", async () => {
+  it("lists a page as JSON and --all as one streamed JSON document", async () => {
     const page = parseJson<{ content: unknown[]; totalElements: number; page: number }>(
       await run(["products", "list", "--json", "--size", "5"]),
     );
@@ -59,8 +59,11 @@ describe("neuroon products", () => {
     expect(page.content).toHaveLength(5);
     const all = await run(["products", "list", "--all", "--json", "--size", "7"]);
     expect(all.code).toBe(0);
-    const products = parseJson<{ externalId: string }[]>(all);
-    expect(products.map((p) => p.externalId).sort()).toHaveLength(25);
+    const listed = parseJson<{ ok: boolean; products: { externalId: string }[]; count: number }>(
+      all,
+    );
+    expect(listed).toMatchObject({ ok: true, exitCode: 0, count: 25 });
+    expect(new Set(listed.products.map((p) => p.externalId)).size).toBe(25);
     const table = await run(["products", "list", "--all"]);
     expect(table.stdout.trim().split("\n")).toHaveLength(26);
     expect(table.stderr).toContain("25 products.");

@@ -70,6 +70,23 @@ describe("neuroon reconcile <file>", () => {
     expect(stored()).toHaveLength(0);
   });
 
+  it("keeps products whose feed line is rejected, says so and exits 3", async () => {
+    // A typo in one price must not make a nightly reconcile delete that product.
+    const entries = ids.map((id) => (id === "r7" ? product(id, { price: "12,50" }) : product(id)));
+    const feed = await h.write("typo.jsonl", jsonl(entries));
+    expect((await run(["sync", feed])).code).toBe(3);
+    const result = await run(["reconcile", feed]);
+    expect(result.code).toBe(3);
+    expect(stored()).toContain("r7");
+    expect(stored()).toHaveLength(20);
+    expect(result.stdout).toContain("1 line of the feed was rejected");
+    expect(result.stdout).toContain("line 8");
+    const json = parseJson<{ ok: boolean; exitCode: number; rejected: { total: number } }>(
+      await run(["reconcile", feed, "--json"]),
+    );
+    expect(json).toMatchObject({ ok: false, exitCode: 3, rejected: { total: 1 } });
+  });
+
   it("rejects a ratio outside 0..1 as usage (exit 2)", async () => {
     const result = await run(["reconcile", "x.jsonl", "--max-delete-ratio", "2"]);
     expect(result.code).toBe(2);

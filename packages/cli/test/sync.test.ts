@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { openSqliteQueue } from "@neuroon/core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   API_KEY,
   allOutput,
@@ -13,6 +13,8 @@ import {
   product,
   SHOP_ID,
   startHarness,
+  TEST_TIMEOUT_MS,
+  waitForQueueReady,
 } from "./helpers.js";
 
 let h: Harness;
@@ -115,14 +117,29 @@ describe("neuroon sync <file>", () => {
       ok: boolean;
       exitCode: number;
       lines: unknown;
-      rejected: { line: number; by: string }[];
+      rejected: { total: number; sample: { line: number; by: string }[] };
     }>(await run(["sync", feed, "--json"]));
     expect(json).toMatchObject({
       ok: false,
       exitCode: 3,
       lines: { read: 7, valid: 2, rejected: 4 },
+      rejected: { total: 4 },
     });
-    expect(json.rejected.map((entry) => entry.line)).toEqual([2, 3, 5, 6]);
+    expect(json.rejected.sample.map((entry) => entry.line)).toEqual([2, 3, 5, 6]);
+  });
+
+  it("keeps a bounded sample of rejected lines, with their total, in --json", async () => {
+    const lines = Array.from({ length: 250 }, (_, i) => product(`bad-${i}`, { price: -1 }));
+    const feed = await h.write("all-bad.jsonl", jsonl([...lines, product("fine")]));
+    const result = await run(["sync", feed, "--json"]);
+    const json = parseJson<{ rejected: { total: number; sample: { line: number }[] } }>(result);
+    expect(result.code).toBe(3);
+    expect(json.rejected.total).toBe(250);
+    expect(json.rejected.sample).toHaveLength(100);
+    expect(json.rejected.sample.at(-1)?.line).toBe(100);
+    const human = await run(["sync", feed]);
+    expect(human.stdout).toContain("1 valid product, 250 lines rejected");
+    expect(human.stdout).toContain("… and 230 more (--json lists the first 100)");
   });
 
   it("reads CSV feeds with list, boolean and attribute columns", async () => {
@@ -139,7 +156,7 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     );
     const result = await run(["sync", feed]);
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/line 3: c2: price must be a finite number/);
+    expect(result.stdout).toMatch(/line 3: c2: price: "abc" is not a number: write digits/);
     expect(result.stdout).toMatch(/line 6: has 3 fields, the header has 8/);
     const stored = h.emulator.snapshot(SHOP_ID);
     expect(stored.find((p) => p.externalId === "c1")).toMatchObject({
@@ -178,7 +195,7 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     expect(h.emulator.snapshot(SHOP_ID)).toHaveLength(0);
 
     h.emulator.faults.clear();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await waitForQueueReady(dataDir);
     const recovered = await run(["sync", feed]);
     expect(recovered.code).toBe(0);
     expect(
@@ -229,7 +246,8 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
 
   it("loses nothing when killed mid-sync: the queue keeps the changes and a rerun delivers them", async () => {
     const feed = await h.write("crash.jsonl", jsonl([product("k1"), product("k2"), product("k3")]));
-    h.emulator.faults.delay(5_000, {
+    // Held until the child is killed, however slowly a busy machine lets it start.
+    h.emulator.faults.delay(TEST_TIMEOUT_MS, {
       times: 1,
       match: { method: "POST", path: `/api/plugin/shops/${SHOP_ID}/products/sync` },
     });
@@ -241,13 +259,16 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     const exited = new Promise((resolve) => child.once("exit", resolve));
     const path = join(dataDir, `${SHOP_ID}.db`);
     let inFlight = 0;
-    for (let i = 0; i < 100 && inFlight === 0; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      if (!existsSync(path)) continue;
-      const queue = openSqliteQueue({ path });
-      inFlight = (await queue.stats()).inFlight;
-      await queue.close();
-    }
+    await vi.waitFor(
+      async () => {
+        if (!existsSync(path)) throw new Error("the queue file does not exist yet");
+        const queue = openSqliteQueue({ path });
+        inFlight = (await queue.stats()).inFlight;
+        await queue.close();
+        if (inFlight === 0) throw new Error("nothing claimed yet");
+      },
+      { timeout: TEST_TIMEOUT_MS, interval: 50 },
+    );
     expect(inFlight).toBe(3);
     child.kill("SIGKILL");
     await exited;
@@ -281,10 +302,11 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     expect(again.code).toBe(3);
     const json = parseJson<{
       summary: { unchanged: number };
-      rejected: { line: number; by: string }[];
+      rejected: { total: number; sample: { line: number; by: string }[] };
     }>(again);
     expect(json.summary.unchanged).toBe(3);
-    expect(json.rejected).toEqual([
+    expect(json.rejected.total).toBe(1);
+    expect(json.rejected.sample).toEqual([
       expect.objectContaining({ line: 3, externalId: "m3", by: "earlier" }),
     ]);
   });

@@ -100,6 +100,7 @@ export {
   type RateLimitBucket,
   type RateLimitRule,
   type RateLimitsOptions,
+  type RateLimitWaitEvent,
   type SleepFunction,
 } from "./rate-limit.js";
 export type {

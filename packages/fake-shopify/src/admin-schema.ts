@@ -1,12 +1,19 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import {
-  buildSchema,
+  buildClientSchema,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLError,
+  type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLSchema,
   getNamedType,
+  type IntrospectionQuery,
   isCompositeType,
   isInputType,
   isInterfaceType,
@@ -19,128 +26,178 @@ import {
 } from "graphql";
 import type { FakeProduct, FakeVariant } from "./catalog.js";
 
-/** The subset of the Admin GraphQL schema (2026-10) the fake serves. */
-export const ADMIN_SDL = /* GraphQL */ `
-  scalar URL
-  scalar DateTime
-  scalar Money
-  scalar HTML
-  scalar UnsignedInt64
+/** The Admin API version the fake serves (the version `@neuroon/shopify` pins). */
+export const FAKE_API_VERSION = "2026-10";
 
-  interface Node { id: ID! }
-
-  type Query {
-    shop: Shop!
-    product(id: ID!): Product
-    products(first: Int, after: String, query: String): ProductConnection!
-    productVariant(id: ID!): ProductVariant
-    nodes(ids: [ID!]!): [Node]!
-    node(id: ID!): Node
-    inventoryItem(id: ID!): InventoryItem
-    currentBulkOperation(type: BulkOperationType): BulkOperation
+/**
+ * Directory of Shopify's published Admin API introspections: `@shopify/dev-mcp` ships one
+ * `admin_<version>.json.gz` per supported version (not exported through its `exports` map, so the
+ * package directory is found by walking up to the nearest `node_modules`).
+ */
+function introspectionDirectory(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(directory, "node_modules", "@shopify", "dev-mcp", "dist", "data");
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(directory);
+    if (parent === directory) {
+      throw new Error(
+        "Shopify's Admin API introspection was not found: @shopify/dev-mcp is not installed next to @neuroon/fake-shopify. Run `./dev setup` (pnpm install) and try again.",
+      );
+    }
+    directory = parent;
   }
-
-  type Mutation {
-    bulkOperationRunQuery(query: String!, groupObjects: Boolean): BulkOperationRunQueryPayload
-  }
-
-  type Shop {
-    name: String!
-    myshopifyDomain: String!
-    currencyCode: String!
-    taxesIncluded: Boolean!
-  }
-
-  enum ProductStatus { ACTIVE ARCHIVED DRAFT UNLISTED }
-
-  type Product implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
-    handle: String!
-    title: String!
-    descriptionHtml: HTML!
-    vendor: String!
-    productType: String!
-    tags: [String!]!
-    status: ProductStatus!
-    onlineStoreUrl: URL
-    createdAt: DateTime!
-    updatedAt: DateTime!
-    category: TaxonomyCategory
-    featuredMedia: MediaImage
-    metafield(namespace: String, key: String!): Metafield
-    variantsCount: Count
-    variants(first: Int, after: String): ProductVariantConnection!
-  }
-
-  type Count { count: Int! precision: String! }
-
-  type TaxonomyCategory implements Node {
-    id: ID!
-    name: String!
-    fullName: String!
-    isLeaf: Boolean!
-    level: Int!
-    ancestorIds: [ID!]!
-  }
-
-  type MediaImage implements Node { id: ID! preview: MediaPreviewImage }
-  type MediaPreviewImage { image: Image }
-  type Image { url: URL! altText: String width: Int height: Int }
-
-  type Metafield { namespace: String! key: String! type: String! value: String! }
-
-  type SelectedOption { name: String! value: String! }
-
-  type ProductVariant implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
-    title: String!
-    sku: String
-    barcode: String
-    price: Money!
-    compareAtPrice: Money
-    inventoryQuantity: Int
-    availableForSale: Boolean!
-    selectedOptions: [SelectedOption!]!
-    inventoryItem: InventoryItem!
-    product: Product!
-  }
-
-  type InventoryItem implements Node { id: ID! tracked: Boolean! variant: ProductVariant! }
-
-  type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
-  type ProductEdge { cursor: String! node: Product! }
-  type ProductConnection { edges: [ProductEdge!]! nodes: [Product!]! pageInfo: PageInfo! }
-  type ProductVariantEdge { cursor: String! node: ProductVariant! }
-  type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
-
-  enum BulkOperationStatus { CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }
-  enum BulkOperationType { MUTATION QUERY }
-  enum BulkOperationErrorCode { ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }
-
-  type BulkOperation implements Node {
-    id: ID!
-    status: BulkOperationStatus!
-    errorCode: BulkOperationErrorCode
-    objectCount: UnsignedInt64!
-    rootObjectCount: UnsignedInt64!
-    url: URL
-    partialDataUrl: URL
-    query: String!
-    type: BulkOperationType!
-    createdAt: DateTime!
-    completedAt: DateTime
-  }
-
-  type BulkOperationUserError { field: [String!] message: String! code: String }
-  type BulkOperationRunQueryPayload { bulkOperation: BulkOperation userErrors: [BulkOperationUserError!]! }
-`;
-
-/** Builds the executable schema once. */
-export function buildAdminSchema(): GraphQLSchema {
-  return buildSchema(ADMIN_SDL);
 }
+
+/** The Admin API versions whose real introspection is installed (`2026-10`, …, `unstable`). */
+export function availableAdminVersions(): string[] {
+  return readdirSync(introspectionDirectory())
+    .map((name) => /^admin_(\d{4}-\d{2}|unstable)\.json\.gz$/.exec(name)?.[1])
+    .filter((version): version is string => version !== undefined)
+    .sort();
+}
+
+/**
+ * The version after `version` among the installed introspections (`unstable` after the newest
+ * stable one), so tests see a coming removal before it reaches a store; undefined for `unstable`.
+ */
+export function nextAdminVersion(version: string): string | undefined {
+  const versions = availableAdminVersions();
+  const index = versions.indexOf(version);
+  if (index < 0)
+    throw new Error(`Admin API ${version} is not installed; installed: ${versions.join(", ")}.`);
+  return versions[index + 1];
+}
+
+const schemas = new Map<string, GraphQLSchema>();
+
+/**
+ * Shopify's real Admin GraphQL schema of `version`, built from its published introspection with
+ * graphql-js `buildClientSchema` (about a second; built once per process and version).
+ */
+export function buildAdminSchema(version: string = FAKE_API_VERSION): GraphQLSchema {
+  let schema = schemas.get(version);
+  if (!schema) {
+    const file = join(introspectionDirectory(), `admin_${version}.json.gz`);
+    if (!existsSync(file)) {
+      throw new Error(
+        `Admin API ${version} has no introspection in @shopify/dev-mcp (installed: ${availableAdminVersions().join(", ")}). Pick one of those or update @shopify/dev-mcp.`,
+      );
+    }
+    const introspection = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8")) as {
+      data: IntrospectionQuery;
+    };
+    schema = buildClientSchema(introspection.data);
+    schemas.set(version, schema);
+  }
+  return schema;
+}
+
+/** One GraphQL error as Shopify's Admin API returns it (graphql-ruby's shape). */
+export interface ShopifyGraphqlError {
+  message: string;
+  locations?: { line: number; column: number }[];
+  path?: (string | number)[];
+  extensions: Record<string, unknown>;
+}
+
+const VALIDATION_MESSAGES: {
+  pattern: RegExp;
+  shopify: (match: RegExpExecArray) => { message: string; extensions: Record<string, unknown> };
+}[] = [
+  {
+    pattern: /^Cannot query field "([^"]+)" on type "([^"]+)"\./,
+    shopify: ([, field, type]) => ({
+      message: `Field '${field}' doesn't exist on type '${type}'`,
+      extensions: { code: "undefinedField", typeName: type, fieldName: field },
+    }),
+  },
+  {
+    pattern: /^Unknown argument "([^"]+)" on field "[^".]+\.([^"]+)"\./,
+    shopify: ([, argument, field]) => ({
+      message: `Field '${field}' doesn't accept argument '${argument}'`,
+      extensions: {
+        code: "argumentNotAccepted",
+        name: field,
+        typeName: "Field",
+        argumentName: argument,
+      },
+    }),
+  },
+  {
+    pattern: /^Field "([^"]+)" argument "([^"]+)" of type "[^"]+" is required/,
+    shopify: ([, field, argument]) => ({
+      message: `Field '${field}' is missing required arguments: ${argument}`,
+      extensions: {
+        code: "missingRequiredArguments",
+        className: "Field",
+        name: field,
+        arguments: argument,
+      },
+    }),
+  },
+  {
+    pattern: /^Field "([^"]+)" must not have a selection since type "([^"]+)" has no subfields\./,
+    shopify: ([, field, type]) => ({
+      message: `Selections can't be made on scalars (field '${field}' returns ${type} but has selections)`,
+      extensions: { code: "selectionMismatch", nodeName: `field '${field}'`, typeName: type },
+    }),
+  },
+  {
+    pattern: /^Field "([^"]+)" of type "([^"]+)" must have a selection of subfields/,
+    shopify: ([, field, type]) => ({
+      message: `Field must have selections (field '${field}' returns ${type} but has no selections. Did you mean '${field} { ... }'?)`,
+      extensions: { code: "selectionMismatch", nodeName: `field '${field}'`, typeName: type },
+    }),
+  },
+  {
+    pattern:
+      /^Fragment cannot be spread here as objects of type "([^"]+)" can never be of type "([^"]+)"\./,
+    shopify: ([, parent, fragment]) => ({
+      message: `Fragment on ${fragment} can't be spread inside ${parent}`,
+      extensions: { code: "cannotSpreadFragment", typeName: fragment, parentName: parent },
+    }),
+  },
+];
+
+/**
+ * A graphql-js validation error in Shopify's shape: the messages and `extensions.code`s of the
+ * rules a client trips most (unknown field or argument, missing argument, selections on scalars or
+ * missing ones) are graphql-ruby's, the others keep graphql-js's message with Shopify's generic
+ * code. Shopify answers these with HTTP 200.
+ */
+export function toShopifyValidationError(error: GraphQLError): ShopifyGraphqlError {
+  const locations = error.locations?.map(({ line, column }) => ({ line, column }));
+  for (const { pattern, shopify } of VALIDATION_MESSAGES) {
+    const match = pattern.exec(error.message);
+    if (match) return { ...shopify(match), ...(locations ? { locations } : {}) };
+  }
+  return {
+    message: error.message,
+    ...(locations ? { locations } : {}),
+    extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+  };
+}
+
+/**
+ * Resolves a field from the fake's plain values (function-valued fields get the arguments). A
+ * field the fake has no value for is an error that names it, instead of a silent `null` that
+ * Shopify would never send.
+ */
+export const fakeFieldResolver: GraphQLFieldResolver<unknown, ResolveContext> = (
+  source,
+  args,
+  context,
+  info,
+) => {
+  const value = (source as Record<string, unknown> | null | undefined)?.[info.fieldName];
+  if (value === undefined) {
+    throw new Error(
+      `The fake Shopify does not serve ${info.parentType.name}.${info.fieldName} yet; add it to packages/fake-shopify/src/admin-schema.ts.`,
+    );
+  }
+  return typeof value === "function" ? value(args, context, info) : value;
+};
 
 /** Resolution context of one request. */
 export interface ResolveContext {
@@ -233,9 +290,14 @@ export function productValue(
     category: product.category ? taxonomyValue(product.category) : null,
     featuredMedia: product.imageUrl
       ? {
+          // `featuredMedia` is the `Media` interface; product images are `MediaImage`s.
           __typename: "MediaImage",
           id: `gid://shopify/MediaImage/${product.id}`,
-          preview: { image: { url: product.imageUrl, altText: product.title } },
+          alt: product.title,
+          mediaContentType: "IMAGE",
+          status: "READY",
+          image: { url: product.imageUrl, altText: product.title },
+          preview: { status: "READY", image: { url: product.imageUrl, altText: product.title } },
         }
       : null,
     metafield: (args: { namespace?: string | null; key: string }) => {
@@ -286,13 +348,47 @@ export function variantValue(
     selectedOptions: variant.options,
     product: () => productValue(product, context),
   };
-  value.inventoryItem = {
-    __typename: "InventoryItem",
-    id: `gid://shopify/InventoryItem/${variant.inventoryItemId}`,
-    tracked: variant.tracked,
-    variant: () => value,
-  };
+  value.inventoryItem = () => inventoryItemValue(variant.inventoryItemId, context);
   return value;
+}
+
+/** Every variant (with its product) whose stock is the inventory item `inventoryItemId`. */
+function variantsOfInventoryItem(
+  inventoryItemId: string,
+  context: ResolveContext,
+): [FakeVariant, FakeProduct][] {
+  const found: [FakeVariant, FakeProduct][] = [];
+  for (const product of context.products()) {
+    for (const variant of product.variants) {
+      if (variant.inventoryItemId === inventoryItemId) found.push([variant, product]);
+    }
+  }
+  return found;
+}
+
+/**
+ * Builds the GraphQL value of an inventory item. Its `variants` is a connection: since 2026-01 an
+ * inventory item can stock several variants, possibly of several products (the deprecated
+ * singular `variant` is not served).
+ */
+export function inventoryItemValue(
+  inventoryItemId: string,
+  context: ResolveContext,
+): Record<string, unknown> | null {
+  const stocked = variantsOfInventoryItem(inventoryItemId, context);
+  if (stocked.length === 0) return null;
+  return {
+    __typename: "InventoryItem",
+    id: `gid://shopify/InventoryItem/${inventoryItemId}`,
+    legacyResourceId: inventoryItemId,
+    tracked: stocked[0]?.[0].tracked ?? true,
+    variants: (args: { first?: number | null; after?: string | null }) =>
+      connection(
+        stocked.map(([variant, product]) => variantValue(variant, product, context)),
+        args,
+        context.bulk,
+      ),
+  };
 }
 
 function filterProducts(products: FakeProduct[], search: string | null | undefined): FakeProduct[] {
@@ -337,13 +433,8 @@ function findNode(gid: string, context: ResolveContext): unknown {
       }
       return null;
     }
-    case "InventoryItem": {
-      for (const product of products) {
-        const variant = product.variants.find((v) => v.inventoryItemId === parsed.id);
-        if (variant) return variantValue(variant, product, context).inventoryItem;
-      }
-      return null;
-    }
+    case "InventoryItem":
+      return inventoryItemValue(parsed.id, context);
     case "BulkOperation":
       return context.bulkById(gid);
     default:

@@ -18,7 +18,7 @@ const SHOP = "fake-shop.myshopify.com";
 interface Answer {
   access_token: string;
   refresh_token: string;
-  errors: { extensions: { code: string } }[];
+  errors: { message: string; extensions: { code: string } }[];
   extensions: { cost: unknown };
   data: { products: { nodes: unknown[] } };
 }
@@ -188,6 +188,51 @@ describe("startFakeShopify", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_050));
     const ok = await graphql(fake, token.access_token, query);
     expect(ok.body.data.products.nodes).toHaveLength(12);
+  });
+
+  it("answers from Shopify's real schema: what Shopify rejects is rejected in Shopify's shape", async () => {
+    const { body: token } = await exchange(fake, await fake.sessionToken(SHOP));
+    const product = fake.products(SHOP)[0]?.id as string;
+    // The hand-written schema took this: `featuredMedia` is the `Media` interface on Shopify.
+    const wrongQuery = `{ product(id: "gid://shopify/Product/${product}") { featuredMedia { image { url } } } }`;
+    const wrong = await graphql(fake, token.access_token, wrongQuery);
+    expect(wrong.status).toBe(200);
+    expect(wrong.body).toEqual({
+      errors: [
+        {
+          message: "Field 'image' doesn't exist on type 'Media'",
+          locations: [{ line: 1, column: wrongQuery.indexOf("image") + 1 }],
+          extensions: { code: "undefinedField", typeName: "Media", fieldName: "image" },
+        },
+      ],
+    });
+    const missing = await graphql(fake, token.access_token, "{ product { id } }");
+    expect(missing.body.errors).toMatchObject([
+      {
+        message: "Field 'product' is missing required arguments: id",
+        extensions: { code: "missingRequiredArguments" },
+      },
+    ]);
+    const right = await graphql(
+      fake,
+      token.access_token,
+      `{ product(id: "gid://shopify/Product/${product}") { featuredMedia { ... on MediaImage { image { url } } } variantsCount { count precision } } shop { currencyCode } }`,
+    );
+    expect(right.body).toMatchObject({
+      data: {
+        product: { variantsCount: { precision: "EXACT" } },
+        shop: { currencyCode: expect.stringMatching(/^[A-Z]{3}$/) },
+      },
+    });
+    expect(right.body.errors).toBeUndefined();
+  });
+
+  it("names a field the real schema has but the fake does not serve", async () => {
+    const { body: token } = await exchange(fake, await fake.sessionToken(SHOP));
+    const answer = await graphql(fake, token.access_token, "{ shop { email } }");
+    expect(answer.body.errors).toMatchObject([
+      { message: expect.stringContaining("does not serve Shop.email"), path: ["shop", "email"] },
+    ]);
   });
 
   it("signs webhook deliveries so the library's validate accepts them", async () => {

@@ -1,11 +1,15 @@
 export {
-  ADMIN_SDL,
+  availableAdminVersions,
   buildAdminSchema,
+  FAKE_API_VERSION,
   flattenBulkResult,
   MAX_PAGE_SIZE,
   MAX_QUERY_COST,
+  nextAdminVersion,
   parseGid,
   requestedCost,
+  type ShopifyGraphqlError,
+  toShopifyValidationError,
 } from "./admin-schema.js";
 export {
   type CatalogOptions,
@@ -28,7 +32,6 @@ export {
   toShopifyJson,
 } from "./payloads.js";
 export {
-  FAKE_API_VERSION,
   type FakeDelivery,
   type FakeRequestRecord,
   type FakeShopify,

@@ -139,9 +139,10 @@ export function signAppProxyQuery(
   params: Record<string, string | string[]>,
   secret: string,
 ): URLSearchParams {
+  // Sorted with localeCompare, as @shopify/shopify-api's `validateHmac(…, { signator: "appProxy" })`.
   const message = Object.keys(params)
     .filter((k) => k !== "signature")
-    .sort()
+    .sort((a, b) => a.localeCompare(b))
     .map((k) => {
       const value = params[k] as string | string[];
       return `${k}=${Array.isArray(value) ? value.join(",") : value}`;

@@ -6,11 +6,14 @@ import { execute, type GraphQLSchema, getOperationAST, parse, validate } from "g
 import {
   buildAdminSchema,
   coerceVariables,
+  FAKE_API_VERSION,
+  fakeFieldResolver,
   flattenBulkResult,
   MAX_QUERY_COST,
   type ResolveContext,
   requestedCost,
   rootValue,
+  toShopifyValidationError,
 } from "./admin-schema.js";
 import { type CatalogOptions, type FakeProduct, generateCatalog, seededRandom } from "./catalog.js";
 import {
@@ -21,9 +24,6 @@ import {
   signAppProxyQuery,
   toShopifyJson,
 } from "./payloads.js";
-
-/** The API version the fake answers webhooks with and that the library under test pins. */
-export const FAKE_API_VERSION = "2026-10";
 
 /** One shop of the fake. */
 export interface FakeShopOptions {
@@ -446,7 +446,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       try {
         document = parse(query);
         const errors = validate(schema, document);
-        if (errors.length > 0) throw errors[0];
+        if (errors[0]) throw new Error(toShopifyValidationError(errors[0]).message);
       } catch (error) {
         return {
           bulkOperation: null,
@@ -477,7 +477,13 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
         timers.delete(timer);
         op.status = "RUNNING";
         void Promise.resolve(
-          execute({ schema, document, rootValue, contextValue: contextFor(state, true) }),
+          execute({
+            schema,
+            document,
+            rootValue,
+            contextValue: contextFor(state, true),
+            fieldResolver: fakeFieldResolver,
+          }),
         ).then(async (result) => {
           const injected = bulkFailures.get(state.domain);
           bulkFailures.delete(state.domain);
@@ -574,11 +580,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     if (validation.length > 0) {
       record.status = 200;
       return send(response, 200, {
-        errors: validation.map((e) => ({
-          message: e.message,
-          locations: e.locations,
-          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
-        })),
+        errors: validation.map(toShopifyValidationError),
       });
     }
     const operation = getOperationAST(document, payload.operationName);
@@ -630,6 +632,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       document,
       rootValue,
       contextValue: contextFor(state, false),
+      fieldResolver: fakeFieldResolver,
       variableValues: variables,
       operationName: payload.operationName ?? null,
     });
@@ -637,7 +640,13 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     send(response, 200, {
       ...(result.data !== undefined ? { data: result.data } : {}),
       ...(result.errors?.length
-        ? { errors: result.errors.map((e) => ({ message: e.message, path: e.path })) }
+        ? {
+            errors: result.errors.map((e) => ({
+              message: e.message,
+              ...(e.locations ? { locations: e.locations } : {}),
+              path: e.path,
+            })),
+          }
         : {}),
       extensions: {
         cost: {
@@ -838,7 +847,11 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       for (const product of shopState(shop).products) {
         const variant = product.variants.find((v) => v.id === variantId);
         if (!variant) continue;
-        variant.inventoryQuantity = quantity;
+        // One inventory item can stock several variants (of several products): all change.
+        for (const stocked of shopState(shop).products.flatMap((p) => p.variants)) {
+          if (stocked.inventoryItemId === variant.inventoryItemId)
+            stocked.inventoryQuantity = quantity;
+        }
         return deliver(shop, "inventory_levels/update", {
           inventory_item_id: rawInt(variant.inventoryItemId),
           location_id: rawInt("24826418"),

@@ -9,7 +9,7 @@ import {
   type OfflineTokenStore,
   type OfflineTokens,
 } from "./offline-tokens.js";
-import { type BrandMetafield, INVENTORY_ITEM_PRODUCT_QUERY } from "./queries.js";
+import { type BrandMetafield, INVENTORY_ITEM_PRODUCTS_QUERY } from "./queries.js";
 import { type AppProxyVerification, verifyAppProxyQuery } from "./signatures.js";
 import {
   type ChangeSink,
@@ -17,6 +17,16 @@ import {
   type WebhookHandler,
   type WebhookLifecycleHooks,
 } from "./webhook-handler.js";
+
+/** The answer of `INVENTORY_ITEM_PRODUCTS_QUERY`. */
+interface InventoryItemProductsData {
+  inventoryItem: {
+    variants: {
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: { id: string; product: { id: string } }[];
+    };
+  } | null;
+}
 
 /** Options of {@link createShopifyBridge}. */
 export interface ShopifyBridgeOptions extends WebhookLifecycleHooks {
@@ -117,10 +127,21 @@ export function createShopifyBridge(options: ShopifyBridgeOptions): ShopifyBridg
     bulkWaiter,
     ...(options.orders ? { orders: options.orders } : {}),
     resolveInventoryItem: async (shop, inventoryItemGid, signal) => {
-      const data = await admin(shop).request<{
-        inventoryItem: { variant: { product: { id: string } } | null } | null;
-      }>(INVENTORY_ITEM_PRODUCT_QUERY, { id: inventoryItemGid }, { signal });
-      return data.inventoryItem?.variant?.product.id;
+      const products = new Set<string>();
+      let after: string | null = null;
+      do {
+        const data: InventoryItemProductsData = await admin(
+          shop,
+        ).request<InventoryItemProductsData>(
+          INVENTORY_ITEM_PRODUCTS_QUERY,
+          { id: inventoryItemGid, after },
+          { signal },
+        );
+        const variants = data.inventoryItem?.variants;
+        for (const variant of variants?.nodes ?? []) products.add(variant.product.id);
+        after = variants?.pageInfo.hasNextPage ? variants.pageInfo.endCursor : null;
+      } while (after);
+      return [...products];
     },
     onUninstalled: async (shop) => {
       await disconnect(shop);

@@ -59,9 +59,19 @@ export const PRODUCT_VARIANTS_QUERY = `query NeuroonProductVariants($id: ID!, $a
 /** Shop-wide price settings. */
 export const SHOP_SETTINGS_QUERY = `query NeuroonShopSettings { shop { currencyCode taxesIncluded } }`;
 
-/** Resolves an inventory item (from `inventory_levels/update`) to its product. */
-export const INVENTORY_ITEM_PRODUCT_QUERY = `query NeuroonInventoryItemProduct($id: ID!) {
-  inventoryItem(id: $id) { id variant { id product { id } } }
+/** Variants read per page when resolving an inventory item: 2 + 100 × 2 ≈ 200 points. */
+export const INVENTORY_ITEM_VARIANTS_PAGE_SIZE = 100;
+
+/**
+ * Resolves an inventory item (from `inventory_levels/update`) to the products of every variant it
+ * stocks. `InventoryItem.variants` is a list since 2026-01 (the singular `variant` is deprecated):
+ * one item can stock several variants of several products.
+ */
+export const INVENTORY_ITEM_PRODUCTS_QUERY = `query NeuroonInventoryItemProducts($id: ID!, $after: String) {
+  inventoryItem(id: $id) {
+    id
+    variants(first: ${INVENTORY_ITEM_VARIANTS_PAGE_SIZE}, after: $after) { pageInfo { hasNextPage endCursor } nodes { id product { id } } }
+  }
 }`;
 
 /**

@@ -1,7 +1,9 @@
+import "@shopify/shopify-api/adapters/node";
 import { createHmac } from "node:crypto";
+import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { verifyAppProxyQuery, verifyShopifyWebhook } from "./signatures.js";
 
 const SECRET = "app-secret";
@@ -205,5 +207,110 @@ describe("verifyAppProxyQuery", () => {
       ok: false,
       reason: "duplicate_headers",
     });
+  });
+});
+
+// Shopify's library is the oracle: on any input, our checks answer what `@shopify/shopify-api`
+// answers (ours adds secret rotation, an injectable clock and typed reasons; see signatures.ts).
+describe("agreement with @shopify/shopify-api", () => {
+  const library = shopifyApi({
+    apiKey: "agreement-key",
+    apiSecretKey: SECRET,
+    hostName: "app.example.test",
+    apiVersion: ApiVersion.October26,
+    isEmbeddedApp: true,
+    logger: { level: LogSeverity.Error },
+  });
+  const libraryAcceptsProxy = (query: URLSearchParams): Promise<boolean> =>
+    library.utils
+      .validateHmac(Object.fromEntries(query), { signator: "appProxy" })
+      .catch(() => false);
+
+  it("accepts Shopify's documented app proxy example (secret `hush`) exactly as the library does", async () => {
+    // https://shopify.dev/docs/apps/build/online-store/display-dynamic-data#calculate-a-digital-signature
+    const documented = new URLSearchParams(
+      "extra=1&extra=2&shop=shop-name.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews&timestamp=1317327555&signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb",
+    );
+    expect(verifyAppProxyQuery({ query: documented, secrets: "hush", nowSec: 1317327555 })).toEqual(
+      {
+        ok: true,
+        shop: "shop-name.myshopify.com",
+        loggedInCustomerId: "1",
+        pathPrefix: "/apps/awesome_reviews",
+        timestampSec: 1317327555,
+      },
+    );
+    const hush = shopifyApi({
+      apiKey: "agreement-key",
+      apiSecretKey: "hush",
+      hostName: "app.example.test",
+      apiVersion: ApiVersion.October26,
+      isEmbeddedApp: true,
+      logger: { level: LogSeverity.Error },
+    });
+    // The library reads the clock itself; the example's timestamp is from 2011.
+    vi.useFakeTimers({ now: 1317327555_000, toFake: ["Date"] });
+    try {
+      await expect(hush.utils.validateHmac(documented, { signator: "appProxy" })).resolves.toBe(
+        true,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("decides every app proxy query with mixed keys as the library does", async () => {
+    const key = fc.stringMatching(/^[A-Za-z0-9_.-]{1,8}$/);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.tuple(key, fc.string({ maxLength: 6 })), {
+          minLength: 1,
+          maxLength: 6,
+          selector: ([name]) => name.toLowerCase(),
+        }),
+        fc.constantFrom("locale", "code-point", "forged"),
+        async (extra, signing) => {
+          const nowSec = Math.floor(Date.now() / 1000);
+          const params: [string, string][] = [
+            ["shop", "neuroon-test.myshopify.com"],
+            ["logged_in_customer_id", ""],
+            ["path_prefix", "/apps/neuroon"],
+            ["timestamp", String(nowSec)],
+            ...extra.filter(([name]) => !["shop", "timestamp", "signature", "hmac"].includes(name)),
+          ];
+          const sorted = [...params].sort(([a], [b]) =>
+            signing === "locale" ? a.localeCompare(b) : a < b ? -1 : a > b ? 1 : 0,
+          );
+          const message = sorted.map(([name, value]) => `${name}=${value}`).join("");
+          const secret = signing === "forged" ? "attacker" : SECRET;
+          const query = new URLSearchParams(params);
+          query.set("signature", createHmac("sha256", secret).update(message).digest("hex"));
+          const ours = verifyAppProxyQuery({ query, secrets: SECRET, nowSec }).ok;
+          expect(ours).toBe(await libraryAcceptsProxy(query));
+          if (signing === "locale") expect(ours).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("decides every webhook body and signature as the library's webhooks.validate does", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: "binary", maxLength: 200 }),
+        fc.constantFrom(SECRET, "attacker"),
+        async (body, signingSecret) => {
+          const signed = headers({ "x-shopify-hmac-sha256": getHmac(body, signingSecret) });
+          const ours = verifyShopifyWebhook({ rawBody: body, headers: signed, secrets: SECRET }).ok;
+          const theirs = await library.webhooks.validate({
+            rawBody: body,
+            rawRequest: { headers: signed, method: "POST", url: "/webhooks" } as never,
+          });
+          // The library refuses an empty body before checking the signature; ours checks it.
+          expect(ours).toBe(theirs.valid || (body.length === 0 && signingSecret === SECRET));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -146,6 +146,19 @@ export type AppProxyVerification = VerifiedAppProxy | { ok: false; reason: Signa
 const SINGLE_VALUE_PARAMS = new Set(["signature", "timestamp", "shop", "hmac"]);
 
 /**
+ * The order of the signed parameters: `String#localeCompare`, exactly as `@shopify/shopify-api`'s
+ * `utils.validateHmac(query, { signator: "appProxy" })` sorts them, so this check and Shopify's
+ * library accept the same queries (a code-point sort disagreed on mixed-case and `_`/`-` keys).
+ * For the parameters Shopify adds itself the orders coincide. This function is kept, rather than
+ * the library called, for what the library lacks: several secrets during a rotation, an
+ * injectable clock, a synchronous typed `{ ok, reason }` result and the shop-domain check;
+ * `signatures.test.ts` holds both to the same answers.
+ */
+function compareAppProxyKeys(a: string, b: string): number {
+  return a.localeCompare(b);
+}
+
+/**
  * Verifies an app proxy request (`/apps/<subpath>/…` forwarded by Shopify): the `signature` query
  * parameter is the hex HMAC-SHA256 of the other parameters sorted by name, each `name=value`
  * (repeated values joined with `,`), concatenated without separator. The timestamp must be within
@@ -176,7 +189,7 @@ export function verifyAppProxyQuery(input: {
   if (!HEX_DIGEST_PATTERN.test(signature)) return { ok: false, reason: "malformed_signature" };
   const message = [...grouped.entries()]
     .filter(([name]) => name !== "signature")
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareAppProxyKeys(a, b))
     .map(([name, list]) => `${name}=${list.join(",")}`)
     .join("");
   if (!matchesAny(Buffer.from(signature, "hex"), message, secrets, "hex")) {

@@ -36,15 +36,16 @@ export interface WebhookHandlerOptions extends WebhookLifecycleHooks {
   /** The queue of a connected shop, or `undefined` when the shop is not (or no longer) connected. */
   queueFor(shop: string): ChangeSink | undefined | Promise<ChangeSink | undefined>;
   /**
-   * Resolves an inventory item GID to its product GID (`inventory_levels/update` carries no
-   * product). Without it inventory topics are acknowledged and ignored: `products/update` also
-   * fires on stock changes.
+   * Resolves an inventory item GID to the GIDs of the products whose variants it stocks (one item
+   * can stock several variants of several products; `inventory_levels/update` names none).
+   * Without it inventory topics are acknowledged and ignored: `products/update` also fires on
+   * stock changes.
    */
   resolveInventoryItem?(
     shop: string,
     inventoryItemGid: string,
     signal: AbortSignal,
-  ): Promise<string | undefined>;
+  ): Promise<readonly string[]>;
   /** Bounded time for that lookup before answering 503 (Shopify retries). Default 3,000 ms. */
   inventoryLookupTimeoutMs?: number;
   bulkWaiter?: BulkOperationWaiter;
@@ -186,13 +187,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       ) {
         return result(400, "bad_payload", { ...meta, reason: "no inventory_item_id" });
       }
-      const productGid = await options.resolveInventoryItem(
+      const productGids = await options.resolveInventoryItem(
         shop,
         toGid("InventoryItem", String(itemId)),
         AbortSignal.timeout(lookupTimeoutMs),
       );
-      if (!productGid) return result(200, "ignored", meta);
-      change = { kind: "product", key: gidToId(productGid, "Product"), origin };
+      if (productGids.length === 0) return result(200, "ignored", meta);
+      // Every product is on disk before Shopify gets its 200; a failure answers 5xx and
+      // Shopify's retry re-enqueues them all (the queue coalesces per product).
+      for (const productGid of productGids) {
+        await queue.enqueue({ kind: "product", key: gidToId(productGid, "Product"), origin });
+      }
+      return result(200, "enqueued", meta);
     } else {
       return result(200, "ignored", meta);
     }

@@ -53,7 +53,9 @@ describe("bulk operations against the fake", () => {
   });
 
   it("wakes up on the bulk_operations/finish webhook instead of polling", async () => {
-    fake = await startFake({ bulkDelayMs: 50 });
+    // The operation must still be running at the first poll (right after the mutation), even on a
+    // loaded machine; with 50 ms it sometimes had completed and no wait happened.
+    fake = await startFake({ bulkDelayMs: 1_000 });
     const queue = recordingQueue();
     const bridge = createShopifyBridge({
       shopify: makeShopify(fake),

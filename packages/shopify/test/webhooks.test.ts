@@ -141,6 +141,25 @@ describe("webhooks over HTTP", () => {
     ]);
   });
 
+  it("re-indexes every product whose variants one inventory item stocks", async () => {
+    const [first, second] = fake.products(SHOP).filter((p) => p.status === "ACTIVE");
+    const shared = first?.variants[0];
+    const other = second?.variants.at(-1);
+    if (!shared || !other) throw new Error("the fake catalog needs two active products");
+    const originalItemId = other.inventoryItemId;
+    other.inventoryItemId = shared.inventoryItemId;
+    try {
+      await fake.setInventory(SHOP, shared.id, 3);
+      expect(queue.changes).toEqual([
+        { kind: "product", key: first?.id, origin: "webhook:inventory_levels/update" },
+        { kind: "product", key: second?.id, origin: "webhook:inventory_levels/update" },
+      ]);
+      expect(other.inventoryQuantity).toBe(3);
+    } finally {
+      other.inventoryItemId = originalItemId;
+    }
+  });
+
   it("turns orders/paid into exactly one conversion keyed by order id", async () => {
     const [a, b] = fake.products(SHOP);
     const order = {

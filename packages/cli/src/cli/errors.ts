@@ -1,9 +1,12 @@
 import {
+  ApiError,
   AuthenticationError,
   ConfigurationError,
   ConnectionError,
   NeuroonError,
+  NotFoundError,
   PermissionError,
+  RateLimitError,
   SafetyValveError,
   SyncIncompleteError,
   TimeoutError,
@@ -107,13 +110,65 @@ export function describeFailure(
       hint: `Check that ${where} is the right address (NEUROON_API_URL or --api-url) and reachable from here, then run the command again.`,
     };
   }
-  if (error instanceof NeuroonError) {
-    return { exitCode: ExitCode.FAILED, name: error.name, message: error.message };
-  }
-  if (error instanceof Error) {
-    return { exitCode: ExitCode.FAILED, name: error.name, message: error.message };
+  if (error instanceof ApiError) return describeApiError(error, where);
+  if (error instanceof NeuroonError || error instanceof Error) {
+    return { exitCode: ExitCode.FAILED, name: error.name, message: speakCli(error.message) };
   }
   return { exitCode: ExitCode.FAILED, name: "Error", message: String(error) };
+}
+
+/** A path naming one product (`/products/{id}`), where a 404 means that product is unknown. */
+const PRODUCT_PATH_RE = /\/products\/(?!sync$)[^/]+$/;
+
+/**
+ * Neuroon's answer in the CLI's words: the status, the server's text and the request, with a fix
+ * that names flags and environment variables. A 404 outside a product's path means the shop is
+ * unknown there, and a 400 to a read means a flag's value: both are configuration (exit 2).
+ */
+function describeApiError(error: ApiError, where: string): DescribedFailure {
+  const message = `${error.status} ${error.serverMessage} (${error.method} ${error.path})`;
+  if (error instanceof NotFoundError && !PRODUCT_PATH_RE.test(error.path)) {
+    return {
+      exitCode: ExitCode.USAGE,
+      name: error.name,
+      message,
+      hint: `Check the shop id (--shop-id or NEUROON_SHOP_ID) and that ${where} (--api-url or NEUROON_API_URL) is the environment the shop lives in.`,
+    };
+  }
+  if (error.status === 400 && error.method === "GET") {
+    return {
+      exitCode: ExitCode.USAGE,
+      name: error.name,
+      message,
+      hint: "Neuroon refused a value given on the command line; see the command's --help.",
+    };
+  }
+  if (error instanceof RateLimitError) {
+    const waitSec =
+      error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1_000);
+    return {
+      exitCode: ExitCode.FAILED,
+      name: error.name,
+      message,
+      hint: `Neuroon's rate limit is used up (another process may share the key); run the command again${waitSec === undefined ? " in a minute" : ` in ${waitSec} s`}. What was queued stays queued.`,
+    };
+  }
+  return { exitCode: ExitCode.FAILED, name: error.name, message: speakCli(message) };
+}
+
+// A sentence that names a library function (`normalizeProduct()`) or option speaks to developers
+// embedding @neuroon/core, not to someone running `neuroon`.
+const LIBRARY_SENTENCE_RE = /\b[a-z][A-Za-z]*\(\)|\bthe client's \w+\b/;
+
+/**
+ * A core message in the CLI's words: sentences addressed to library users (they name a function
+ * to call) are dropped; what failed, what was expected and what was received stay.
+ */
+export function speakCli(message: string): string {
+  const sentences = message.split(/(?<=[.;])\s+/);
+  const kept = sentences.filter((sentence) => !LIBRARY_SENTENCE_RE.test(sentence));
+  if (kept.length === sentences.length) return message;
+  return kept.join(" ").replace(/[;,]\s*$/, ".");
 }
 
 function withHint(failure: DescribedFailure, hint: string | undefined): DescribedFailure {

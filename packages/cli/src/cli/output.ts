@@ -1,3 +1,4 @@
+import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
 import { redactSecrets } from "./redact.js";
 
 /** A stream `neuroon` writes to: `process.stdout`/`process.stderr`, or a fake in tests. */
@@ -62,10 +63,17 @@ export class Output {
     this.io.stdout.write(`${redactSecrets(JSON.stringify(value, jsonReplacer, 2))}\n`);
   }
 
-  /** A result: `json()` with `--json`, else the human lines `human()` returns. */
-  result(value: unknown, human: () => string | readonly string[]): void {
+  /**
+   * A result: with `--json` one document that starts with `ok` and `exitCode` (what a script
+   * checks first; `value` may set them itself), else the human lines `human()` returns.
+   */
+  result(
+    value: object,
+    human: () => string | readonly string[],
+    exitCode: ExitCodeValue = ExitCode.OK,
+  ): void {
     if (this.isJson) {
-      this.json(value);
+      this.json({ ok: exitCode === ExitCode.OK, exitCode, ...value });
       return;
     }
     const text = human();

@@ -1,4 +1,5 @@
-import type { QueueStats, SyncEvent, SyncSummary } from "@neuroon/core";
+import type { QueueStats, SyncEvent, SyncSummary, ValidationIssue } from "@neuroon/core";
+import { speakCli } from "./errors.js";
 import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
 import { formatCount, plural } from "./output.js";
 
@@ -13,8 +14,22 @@ export const CLI_LEASE_MS = 60_000;
  * stays short (the engine's default grows to 5 minutes, which suits a long-running worker).
  */
 export const CLI_RETRY = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 30_000 } as const;
-/** Refused lines listed in human output; `--json` lists them all. */
+/** Refused lines listed in human output. */
 export const MAX_LISTED_REJECTS = 20;
+/** Refused lines kept in memory and listed by `--json`; the rest are counted. */
+export const REJECT_SAMPLE_SIZE = 100;
+
+/** The first {@link REJECT_SAMPLE_SIZE} refusals and the count of all of them. */
+export class RejectSample {
+  total = 0;
+  readonly sample: RejectedLine[] = [];
+
+  /** Counts a refusal; `describe` runs only while the sample has room. */
+  add(describe: () => RejectedLine): void {
+    this.total += 1;
+    if (this.sample.length < REJECT_SAMPLE_SIZE) this.sample.push(describe());
+  }
+}
 
 /**
  * A feed line refused locally, a product Neuroon refused, or (`earlier`) an unchanged product
@@ -60,7 +75,7 @@ export function collectEngineEvents(
         report.rejected.push({
           line: lineOf(event.externalId),
           externalId: event.externalId,
-          reason: event.reason,
+          reason: speakCli(event.reason),
           by: event.by,
         });
         break;
@@ -81,6 +96,20 @@ export function collectEngineEvents(
         break;
     }
   };
+}
+
+/** The issues of a refused line as one sentence per issue, each naming its field. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
+  return issues
+    .map((issue) => {
+      const message = speakCli(issue.message.trim());
+      const named =
+        issue.field === "" || message.startsWith(issue.field)
+          ? message
+          : `${issue.field}: ${message}`;
+      return /[.!?)]$/.test(named) ? named : `${named}.`;
+    })
+    .join(" ");
 }
 
 /** `  line 7: sku-1: price must be …` */
@@ -119,15 +148,22 @@ export function describeRun(
     lines.push(...serverRejects.slice(0, MAX_LISTED_REJECTS).map(describeRejected));
     if (serverRejects.length > MAX_LISTED_REJECTS) {
       lines.push(
-        `  … and ${serverRejects.length - MAX_LISTED_REJECTS} more (--json lists them all)`,
+        `  … and ${serverRejects.length - MAX_LISTED_REJECTS} more (--json lists the first ${REJECT_SAMPLE_SIZE})`,
       );
     }
   }
-  if (report.conflicts.length > 0) {
+  const kept = report.conflicts.filter((conflict) => conflict.resolution !== "overwritten");
+  const overwritten = report.conflicts.length - kept.length;
+  if (overwritten > 0) {
+    lines.push(
+      `Replaced ${plural(overwritten, "product")} edited in Neuroon since the last sync with the store's version (--drift overwrite).`,
+    );
+  }
+  if (kept.length > 0) {
     lines.push(
       "Edited in Neuroon since the last sync (kept as Neuroon has them; --drift overwrite replaces them):",
     );
-    for (const conflict of report.conflicts.slice(0, MAX_LISTED_REJECTS)) {
+    for (const conflict of kept.slice(0, MAX_LISTED_REJECTS)) {
       lines.push(
         `  ${conflict.externalId}: ${conflict.fields.join(", ")} (${conflict.resolution})`,
       );
@@ -155,12 +191,24 @@ export function describeRun(
 }
 
 /**
+ * Conflicts still open after the run: those kept as Neuroon has them. One that `--drift
+ * overwrite` resolved by sending the store's version is done, not a problem.
+ */
+function unresolvedConflicts(
+  summary: SyncSummary,
+  report: Pick<EngineReport, "conflicts"> | undefined,
+): number {
+  if (report === undefined) return summary.conflicts;
+  return report.conflicts.filter((conflict) => conflict.resolution !== "overwritten").length;
+}
+
+/**
  * The exit code of a run: 0 when everything went through, 3 when some products were refused,
  * left in conflict or failed while others went through, 1 when nothing could be delivered.
  */
 export function exitCodeOfRun(
   summary: SyncSummary,
-  report?: Pick<EngineReport, "failures">,
+  report?: Pick<EngineReport, "failures" | "conflicts">,
   feedRejects = 0,
 ): ExitCodeValue {
   // Unchanged products needed no request: a run that sent nothing and failed delivered nothing.
@@ -170,7 +218,7 @@ export function exitCodeOfRun(
   const hasProblems =
     summary.failed > 0 ||
     summary.rejected > 0 ||
-    summary.conflicts > 0 ||
+    unresolvedConflicts(summary, report) > 0 ||
     feedRejects > 0 ||
     (report?.failures.length ?? 0) > 0;
   return hasProblems ? ExitCode.PARTIAL : ExitCode.OK;

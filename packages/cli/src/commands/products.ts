@@ -6,7 +6,7 @@ import {
   type ProductPage,
   type StoredProduct,
 } from "@neuroon/core";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { requireShopId } from "../cli/config.js";
 import { addCommonOptions, type CommandContext, runCommand, storePathOf } from "../cli/context.js";
 import { CliError, describeFailure } from "../cli/errors.js";
@@ -63,6 +63,16 @@ interface ListOptions {
   all?: boolean;
 }
 
+/** `--sort field,asc|desc`: the shape is checked here, the field by Neuroon. */
+function parseSortOption(value: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9_.]*(?:,(?:asc|desc))?$/i.test(value)) {
+    throw new InvalidArgumentError(
+      `expected a field and a direction such as updatedAt,desc or name,asc, received ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
 async function listProducts(context: CommandContext, options: ListOptions): Promise<ExitCodeValue> {
   const { output } = context;
   const client = context.createClient();
@@ -79,7 +89,8 @@ async function listProducts(context: CommandContext, options: ListOptions): Prom
     }
     let count = 0;
     const progress = context.progress("Listing", { unit: "products" });
-    if (output.isJson) output.raw("[");
+    // One JSON document, streamed: a catalog of any size never sits in memory.
+    if (output.isJson) output.raw(`{"ok":true,"exitCode":${ExitCode.OK},"products":[`);
     for await (const page of client.products
       .list({ ...filters, size: options.size ?? MAX_LIST_PAGE_SIZE })
       .pages()) {
@@ -95,7 +106,7 @@ async function listProducts(context: CommandContext, options: ListOptions): Prom
       progress.update(count, page.totalElements);
     }
     progress.finish();
-    if (output.isJson) output.raw(count === 0 ? "]\n" : "\n]\n");
+    if (output.isJson) output.raw(`${count === 0 ? "" : "\n"}],"count":${count}}\n`);
     else output.note(`${count} products.`);
     return ExitCode.OK;
   }
@@ -224,7 +235,7 @@ export function registerProductsCommand(program: Command): Command {
       "only products changed after this ISO-8601 date",
       parseDateOption,
     )
-    .option("--sort <field,dir>", "order, e.g. updatedAt,desc or name,asc")
+    .option("--sort <field,dir>", "order, e.g. updatedAt,desc or name,asc", parseSortOption)
     .option("--all", "every page (JSON: one array, streamed)");
   addCommonOptions(list).addHelpText(
     "after",

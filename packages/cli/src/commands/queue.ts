@@ -2,14 +2,16 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   type CatalogSource,
+  type ChangeQueue,
   type DeadLetter,
   openSqliteQueue,
   type QueueStats,
   SyncEngine,
 } from "@neuroon/core";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { requireShopId } from "../cli/config.js";
 import { addCommonOptions, type CommandContext, runCommand, storePathOf } from "../cli/context.js";
+import { UsageError } from "../cli/errors.js";
 import { ExitCode, type ExitCodeValue } from "../cli/exit-codes.js";
 import { parseIntegerOption } from "../cli/options.js";
 import {
@@ -20,8 +22,9 @@ import {
   type EngineReport,
   exitCodeOfRun,
 } from "../cli/sync-report.js";
+import { addFeedOptions, type FeedOptions, feedSpecOf } from "../feed/feed-options.js";
 import { FeedCatalogSource } from "../feed/feed-source.js";
-import { assertFeedReadable, detectFeedFormat } from "../feed/read-feed.js";
+import { assertFeedReadable } from "../feed/read-feed.js";
 
 const EMPTY_STATS: QueueStats = { pending: 0, delayed: 0, inFlight: 0, deadLetters: 0 };
 
@@ -104,10 +107,26 @@ async function listDeadLetters(
   return ExitCode.OK;
 }
 
-interface RetryOptions {
+interface RetryOptions extends FeedOptions {
   drain: boolean;
   feed?: string;
-  format?: string;
+}
+
+/** Refuses (exit 2, nothing moved) ids that are not dead letters, naming them. */
+async function assertDeadLettersExist(queue: ChangeQueue, ids: readonly string[]): Promise<void> {
+  const { deadLetters } = await queue.stats();
+  const known = new Set(
+    deadLetters === 0
+      ? []
+      : (await queue.listDeadLetters({ limit: deadLetters })).map((letter) => letter.id),
+  );
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `No dead letter has id ${unknown.join(", ")}; nothing was moved.`,
+      "List the dead letters and their ids with `neuroon queue dead-letters`.",
+    );
+  }
 }
 
 async function retryDeadLetters(
@@ -120,11 +139,12 @@ async function retryDeadLetters(
   if (options.feed !== undefined) {
     const feedPath = resolve(context.io.cwd, options.feed);
     await assertFeedReadable(feedPath);
-    source = new FeedCatalogSource(feedPath, detectFeedFormat(feedPath, options.format));
+    source = new FeedCatalogSource(feedPath, feedSpecOf(feedPath, options));
   }
   // Check the credentials before touching the queue, so a bad key does not burn an attempt.
   const connection = options.drain ? await context.connect() : undefined;
   const stores = context.openStores();
+  if (ids.length > 0) await assertDeadLettersExist(stores.queue, ids);
   const replayed = await stores.queue.replayDeadLetters(ids.length > 0 ? ids : undefined);
   if (connection === undefined) {
     const stats = await stores.queue.stats();
@@ -214,13 +234,8 @@ export function registerQueueCommand(program: Command): Command {
     )
     .argument("[ids...]", "dead-letter ids from `neuroon queue dead-letters` (default: all)")
     .option("--no-drain", "only move them back; deliver later")
-    .option("--feed <file>", "re-read products without a queued payload from this feed")
-    .addOption(
-      new Option("--format <format>", "format of --feed (default: from the extension)").choices([
-        "jsonl",
-        "csv",
-      ]),
-    );
+    .option("--feed <file>", "re-read products without a queued payload from this feed");
+  addFeedOptions(retry, "--feed");
   addCommonOptions(retry, { dataDir: true }).addHelpText(
     "after",
     "\nExamples:\n  $ neuroon queue retry\n  $ neuroon queue retry 42 43 --no-drain",

@@ -1,22 +1,25 @@
 import { resolve } from "node:path";
 import { SyncEngine } from "@neuroon/core";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { addCommonOptions, type CommandContext, runCommand } from "../cli/context.js";
 import { ExitCode, type ExitCodeValue } from "../cli/exit-codes.js";
 import { parseRatioOption } from "../cli/options.js";
-import { plural } from "../cli/output.js";
+import { formatCount, plural } from "../cli/output.js";
 import {
   CLI_LEASE_MS,
   CLI_RETRY,
   collectEngineEvents,
+  describeIssues,
+  describeRejected,
   describeRun,
   type EngineReport,
+  MAX_LISTED_REJECTS,
 } from "../cli/sync-report.js";
+import { addFeedOptions, type FeedOptions, feedSpecOf } from "../feed/feed-options.js";
 import { FeedCatalogSource } from "../feed/feed-source.js";
-import { assertFeedReadable, detectFeedFormat } from "../feed/read-feed.js";
+import { assertFeedReadable } from "../feed/read-feed.js";
 
-interface ReconcileOptions {
-  format?: string;
+interface ReconcileOptions extends FeedOptions {
   force?: boolean;
   maxDeleteRatio?: number;
 }
@@ -28,17 +31,18 @@ async function runReconcile(
 ): Promise<ExitCodeValue> {
   const { output, config } = context;
   const path = resolve(context.io.cwd, file);
-  const format = detectFeedFormat(path, options.format);
+  const spec = feedSpecOf(path, options);
   await assertFeedReadable(path);
   const { client } = await context.connect();
   const stores = context.openStores();
   const report: EngineReport = { rejected: [], conflicts: [], failures: [], deleted: [] };
   const progress = context.progress("Comparing", { unit: "products" });
+  const source = new FeedCatalogSource(path, spec);
   const engine = new SyncEngine({
     client,
     queue: stores.queue,
     state: stores.state,
-    source: new FeedCatalogSource(path, format),
+    source,
     batchSize: config.batchSize,
     reconcile: { maxDeleteRatio: options.maxDeleteRatio ?? config.maxDeleteRatio },
     claim: { leaseMs: CLI_LEASE_MS },
@@ -61,14 +65,29 @@ async function runReconcile(
     progress.finish();
   }
   const queue = await stores.queue.stats();
+  // A refused line's product is kept, not deleted: the run did its job but the feed needs fixing.
+  const { refused } = source;
+  const rejected = refused.sample.map((entry) => ({
+    line: entry.line,
+    externalId: entry.externalId,
+    reason: describeIssues(entry.issues),
+    by: "feed" as const,
+  }));
   const exitCode =
-    summary.failed > 0 ? (summary.deleted > 0 ? ExitCode.PARTIAL : ExitCode.FAILED) : ExitCode.OK;
+    summary.failed > 0
+      ? summary.deleted > 0
+        ? ExitCode.PARTIAL
+        : ExitCode.FAILED
+      : refused.total > 0
+        ? ExitCode.PARTIAL
+        : ExitCode.OK;
   output.result(
     {
       ok: exitCode === ExitCode.OK,
       exitCode,
       file: path,
       deleted: report.deleted,
+      rejected: { total: refused.total, sample: rejected },
       failures: report.failures,
       summary,
     },
@@ -82,6 +101,15 @@ async function runReconcile(
       ...(report.deleted.length > 50
         ? [`  … and ${report.deleted.length - 50} more (--json lists them all)`]
         : []),
+      ...(refused.total === 0
+        ? []
+        : [
+            `${refused.total === 1 ? "1 line of the feed was rejected; its product was" : `${formatCount(refused.total)} lines of the feed were rejected; their products were`} kept in Neuroon as they are. Fix the lines and run \`neuroon sync\`:`,
+            ...rejected.slice(0, MAX_LISTED_REJECTS).map(describeRejected),
+            ...(refused.total > MAX_LISTED_REJECTS
+              ? [`  … and ${formatCount(refused.total - MAX_LISTED_REJECTS)} more`]
+              : []),
+          ]),
       ...describeRun(summary, report, queue),
     ],
   );
@@ -99,13 +127,8 @@ export function registerReconcileCommand(program: Command): Command {
     .description(
       "Delete from Neuroon the products the feed no longer has. Refuses (exit 4) to delete more than --max-delete-ratio of the catalog unless --force.",
     )
-    .argument("<file>", "the complete feed (.jsonl or .csv), as for `neuroon sync`")
-    .addOption(
-      new Option("--format <format>", "feed format (default: from the file extension)").choices([
-        "jsonl",
-        "csv",
-      ]),
-    )
+    .argument("<file>", "the complete feed (.jsonl or .csv), as for `neuroon sync`");
+  addFeedOptions(command)
     .option(
       "--max-delete-ratio <share>",
       "largest share of Neuroon's catalog deleted without --force (default 0.1)",
@@ -121,6 +144,7 @@ export function registerReconcileCommand(program: Command): Command {
     `
 The safety valve stops an empty or truncated feed from wiping the index: nothing is deleted and the
 exit code is 4. Products are re-read from the feed before deleting, so one added meanwhile stays.
+A product whose line is rejected stays in Neuroon as it is, and the exit code is 3.
 
 Example:
   $ neuroon sync products.jsonl && neuroon reconcile products.jsonl`,

@@ -1,55 +1,33 @@
 import { basename, resolve } from "node:path";
-import {
-  type ChangeInput,
-  type DriftPolicy,
-  SyncEngine,
-  type SyncSummary,
-  type ValidationIssue,
-} from "@neuroon/core";
+import { type ChangeInput, type DriftPolicy, SyncEngine, type SyncSummary } from "@neuroon/core";
 import { type Command, Option } from "commander";
 import { addCommonOptions, type CommandContext, runCommand } from "../cli/context.js";
 import { ExitCode, type ExitCodeValue } from "../cli/exit-codes.js";
 import { parseIntegerOption } from "../cli/options.js";
-import { plural } from "../cli/output.js";
+import { formatCount, plural } from "../cli/output.js";
 import {
   CLI_LEASE_MS,
   CLI_RETRY,
   collectEngineEvents,
+  describeIssues,
   describeRejected,
   describeRun,
   type EngineReport,
   exitCodeOfRun,
   MAX_LISTED_REJECTS,
-  type RejectedLine,
+  REJECT_SAMPLE_SIZE,
+  RejectSample,
 } from "../cli/sync-report.js";
+import { addFeedOptions, type FeedOptions, feedSpecOf } from "../feed/feed-options.js";
 import { FeedCatalogSource } from "../feed/feed-source.js";
-import {
-  assertFeedReadable,
-  detectFeedFormat,
-  type FeedFormat,
-  readFeed,
-} from "../feed/read-feed.js";
+import { openFileLineIndex } from "../feed/line-index.js";
+import { assertFeedReadable, readFeed } from "../feed/read-feed.js";
 
 /** Changes written to the queue per transaction while reading a feed. */
 const ENQUEUE_CHUNK_SIZE = 1_000;
 /** Sync state records read per query when looking for products refused by an earlier run. */
 const STATE_READ_CHUNK_SIZE = 1_000;
-/** The issues of a refused line as one sentence per issue, each naming its field. */
-export function describeIssues(issues: readonly ValidationIssue[]): string {
-  return issues
-    .map((issue) => {
-      const message = issue.message.trim();
-      const named =
-        issue.field === "" || message.startsWith(issue.field)
-          ? message
-          : `${issue.field}: ${message}`;
-      return /[.!?)]$/.test(named) ? named : `${named}.`;
-    })
-    .join(" ");
-}
-
-interface SyncOptions {
-  format?: string;
+interface SyncOptions extends FeedOptions {
   drift: DriftPolicy;
   batchSize?: number;
 }
@@ -61,7 +39,8 @@ async function runSync(
 ): Promise<ExitCodeValue> {
   const { output, config } = context;
   const path = resolve(context.io.cwd, file);
-  const format: FeedFormat = detectFeedFormat(path, options.format);
+  const spec = feedSpecOf(path, options);
+  const { format } = spec;
   const sizeBytes = await assertFeedReadable(path);
   const { client } = await context.connect();
   const stores = context.openStores();
@@ -71,8 +50,11 @@ async function runSync(
 
   // 1. Read and validate the feed, writing every valid product to the durable queue first: once
   //    enqueued, a crash or an outage loses nothing (the next run or `queue retry` delivers it).
-  const lineById = new Map<string, number>();
-  const feedRejects: RejectedLine[] = [];
+  // Ids and their lines go to a scratch file, refusals to a bounded sample: a feed of millions
+  // of lines, valid or not, runs in the same memory as a small one.
+  const lineIndex = openFileLineIndex(`${stores.path}.feed-lines-${process.pid}`);
+  context.onCleanup(() => lineIndex.close());
+  const feedRejects = new RejectSample();
   let lines = 0;
   let valid = 0;
   const reading = context.progress(`Reading ${basename(path)}`, {
@@ -82,22 +64,22 @@ async function runSync(
   let chunk: ChangeInput[] = [];
   const origin = `feed:${basename(path)}`;
   for await (const record of readFeed(path, {
-    format,
+    ...spec,
+    index: lineIndex,
     onBytes: (bytes) => reading.update(bytes),
   })) {
     signal.throwIfAborted();
     lines = Math.max(lines, record.line);
     if (!record.ok) {
-      feedRejects.push({
+      feedRejects.add(() => ({
         line: record.line,
         externalId: record.externalId,
         reason: describeIssues(record.issues),
         by: "feed",
-      });
+      }));
       continue;
     }
     valid += 1;
-    lineById.set(record.product.externalId, record.line);
     chunk.push({
       kind: "product",
       key: record.product.externalId,
@@ -112,15 +94,15 @@ async function runSync(
   if (chunk.length > 0) await stores.queue.enqueue(chunk);
   reading.finish();
   output.line(
-    `Read ${path}: ${plural(valid, "valid product")}, ${plural(feedRejects.length, "line")} rejected.`,
+    `Read ${path}: ${plural(valid, "valid product")}, ${plural(feedRejects.total, "line")} rejected.`,
   );
-  if (feedRejects.length > 0) {
+  if (feedRejects.total > 0) {
     output.line("Rejected lines:");
-    for (const entry of feedRejects.slice(0, MAX_LISTED_REJECTS))
+    for (const entry of feedRejects.sample.slice(0, MAX_LISTED_REJECTS))
       output.line(describeRejected(entry));
-    if (feedRejects.length > MAX_LISTED_REJECTS) {
+    if (feedRejects.total > MAX_LISTED_REJECTS) {
       output.line(
-        `  … and ${feedRejects.length - MAX_LISTED_REJECTS} more (--json lists them all)`,
+        `  … and ${formatCount(feedRejects.total - MAX_LISTED_REJECTS)} more (--json lists the first ${REJECT_SAMPLE_SIZE})`,
       );
     }
   }
@@ -134,14 +116,14 @@ async function runSync(
     client,
     queue: stores.queue,
     state: stores.state,
-    source: new FeedCatalogSource(path, format),
+    source: new FeedCatalogSource(path, spec),
     batchSize: options.batchSize ?? config.batchSize,
     drift: { policy: options.drift },
     claim: { leaseMs: CLI_LEASE_MS },
     retry: CLI_RETRY,
     onEvent: collectEngineEvents(
       report,
-      (id) => lineById.get(id),
+      (id) => lineIndex.lineOf(id),
       (done) => sending.update(done),
     ),
   });
@@ -155,14 +137,13 @@ async function runSync(
   // rerunning a feed gives the same verdict (and exit code) until the product is fixed.
   const reportedNow = new Set(report.rejected.map((entry) => entry.externalId));
   let stillRejected = 0;
-  const ids = [...lineById.keys()];
-  for (let start = 0; start < ids.length; start += STATE_READ_CHUNK_SIZE) {
-    const records = await stores.state.get(ids.slice(start, start + STATE_READ_CHUNK_SIZE));
+  for (const ids of lineIndex.pages(STATE_READ_CHUNK_SIZE)) {
+    const records = await stores.state.get(ids);
     for (const [externalId, record] of records) {
       if (record.status !== "rejected" || reportedNow.has(externalId)) continue;
       stillRejected += 1;
       report.rejected.push({
-        line: lineById.get(externalId),
+        line: lineIndex.lineOf(externalId),
         externalId,
         reason: record.reason ?? "refused",
         by: "earlier",
@@ -170,15 +151,18 @@ async function runSync(
     }
   }
   const after = await stores.queue.stats();
-  const exitCode = exitCodeOfRun(summary, report, feedRejects.length + stillRejected);
+  const exitCode = exitCodeOfRun(summary, report, feedRejects.total + stillRejected);
   output.result(
     {
       ok: exitCode === ExitCode.OK,
       exitCode,
       file: path,
       format,
-      lines: { read: lines, valid, rejected: feedRejects.length },
-      rejected: [...feedRejects, ...report.rejected],
+      lines: { read: lines, valid, rejected: feedRejects.total },
+      rejected: {
+        total: feedRejects.total + report.rejected.length,
+        sample: [...feedRejects.sample, ...report.rejected].slice(0, REJECT_SAMPLE_SIZE),
+      },
       conflicts: report.conflicts,
       failures: report.failures,
       summary,
@@ -217,13 +201,8 @@ export function registerSyncCommand(program: Command): Command {
     .argument(
       "<file>",
       "the feed: .jsonl (one product object per line) or .csv (header row of product fields)",
-    )
-    .addOption(
-      new Option("--format <format>", "feed format (default: from the file extension)").choices([
-        "jsonl",
-        "csv",
-      ]),
-    )
+    );
+  addFeedOptions(command)
     .addOption(
       new Option(
         "--drift <policy>",

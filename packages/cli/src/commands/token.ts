@@ -11,6 +11,8 @@ async function printToken(context: CommandContext): Promise<ExitCodeValue> {
   const expiresAt = new Date((issuedAtSec + WIDGET_TOKEN_TTL_SEC) * 1000).toISOString();
   if (context.output.isJson) {
     context.output.json({
+      ok: true,
+      exitCode: ExitCode.OK,
       token,
       shopId,
       issuedAt: new Date(issuedAtSec * 1000).toISOString(),
@@ -38,7 +40,7 @@ export function registerTokenCommand(program: Command): Command {
     `
 Examples:
   $ TOKEN=$(neuroon token)
-  $ neuroon token --json   # {"token", "shopId", "issuedAt", "expiresAt"}`,
+  $ neuroon token --json   # {"ok", "exitCode", "token", "shopId", "issuedAt", "expiresAt"}`,
   );
   return command.action(async (_options: unknown, self: Command) => {
     await runCommand(self, printToken);

@@ -7,6 +7,17 @@ export type StoreId = string | number | bigint;
 // gid://shopify/Product/123 and gid://shopify/ProductVariant/456?foo=bar (GIDs may carry params).
 const SHOPIFY_GID_RE = /^gid:\/\/shopify\/[A-Za-z]+\/(\d+)(?:\?[^/]*)?$/;
 const VARIANT_SEPARATOR = ":";
+// "." and "..", plain or percent-encoded: URL parsers collapse them (WHATWG treats %2e as ".").
+const DOT_SEGMENT_RE = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Whether an id is `.` or `..` (also percent-encoded): in the product's URL it is a dot segment,
+ * which resolves to the collection or the shop, so the product could never be read or deleted
+ * by it (a 404 there would even read as "already gone").
+ */
+export function isDotSegmentId(id: string): boolean {
+  return DOT_SEGMENT_RE.test(id);
+}
 
 /**
  * A stable `externalId` for a store id. The same input always gives the same string, because the

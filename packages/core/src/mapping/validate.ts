@@ -1,6 +1,7 @@
 import type { NeuroonProduct } from "../types.js";
 import { isAsciiDigit, isAsciiLetter } from "./char-codes.js";
 import { describeValue } from "./errors.js";
+import { isDotSegmentId } from "./ids.js";
 import {
   MAX_DESCRIPTION_LENGTH_CHARS,
   MAX_EXTERNAL_ID_LENGTH_CHARS,
@@ -317,6 +318,12 @@ function checkId(value: unknown, field: string, required: boolean, add: AddIssue
     add(
       field,
       `${field} must not have surrounding whitespace or control characters; received ${describeValue(value)}.`,
+    );
+  }
+  if (isDotSegmentId(value)) {
+    add(
+      field,
+      `${field} must not be "." or "..": in the product's URL it is a dot segment that resolves to another path, so the product could never be read or deleted; received ${describeValue(value)}.`,
     );
   }
 }

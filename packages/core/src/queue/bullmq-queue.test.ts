@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type RedisClient, RedisConnection } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
+import { runChangeQueueConformance } from "../testing/change-queue-conformance.js";
 import { openBullMqQueue } from "./bullmq-queue.js";
-import { runChangeQueueConformance } from "./conformance.js";
 import { enqueueInChildThenKill } from "./kill-child.js";
 
 // The machine's Redis; every harness gets its own queue name, and deletes its keys afterwards.
@@ -64,6 +64,14 @@ runChangeQueueConformance("bullmq (redis)", async (clock) => {
         options,
         nowMs: clock.now(),
         change,
+      }),
+    claimThenKill: (claim) =>
+      enqueueInChildThenKill({
+        moduleUrl: new URL("./bullmq-queue.ts", import.meta.url).href,
+        factory: "openBullMqQueue",
+        options,
+        nowMs: clock.now(),
+        claim,
       }),
     cleanup: () => deleteQueueKeys(name),
   };

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runChangeQueueConformance } from "./conformance.js";
+import { runChangeQueueConformance } from "../testing/change-queue-conformance.js";
 import { enqueueInChildThenKill, TS_RESOLVE_HOOK_SOURCE } from "./kill-child.js";
 import { openSqliteQueue, type SqliteChangeQueue } from "./sqlite-queue.js";
 
@@ -20,6 +20,14 @@ runChangeQueueConformance("sqlite", async (clock) => {
         options: { path },
         nowMs: clock.now(),
         change,
+      }),
+    claimThenKill: (claim) =>
+      enqueueInChildThenKill({
+        moduleUrl: new URL("./sqlite-queue.ts", import.meta.url).href,
+        factory: "openSqliteQueue",
+        options: { path },
+        nowMs: clock.now(),
+        claim,
       }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };

@@ -108,6 +108,15 @@ export interface ChangeQueue {
    * whose lease expired comes back here with `attempts + 1` and a `lastError` saying so.
    */
   claim(options: ClaimOptions): Promise<QueuedChange[]>;
+  /**
+   * Optional: extends the leases of claimed changes to `leaseMs` from now, so a worker still busy
+   * with them (a slow Neuroon, a long rate-limit wait) does not see them handed out again, to
+   * itself or another worker. Returns the ids whose lease was extended; an id not in flight under
+   * a live lease (unknown, acked, failed, or expired: due for redelivery) is left alone and left
+   * out. `SyncEngine` renews what it holds every third of its lease while it works; every backend
+   * in this package has it.
+   */
+  renewLeases?(ids: readonly string[], leaseMs: number): Promise<string[]>;
   /** Marks claimed changes done. Acking an unknown or expired lease id is a no-op. */
   ack(ids: readonly string[]): Promise<void>;
   /**

@@ -1,4 +1,5 @@
 import { defaultSyncIdempotencyKey } from "../idempotency.js";
+import { isDotSegmentId } from "../mapping/ids.js";
 import { PageList } from "../pagination.js";
 import type { MutationOptions, RequestOptions, RequestSender } from "../request.js";
 import type {
@@ -181,6 +182,11 @@ export class ProductsResource {
     if (typeof externalId !== "string" || externalId === "") {
       throw new TypeError(
         `externalId must be a non-empty string, received ${JSON.stringify(externalId)}.`,
+      );
+    }
+    if (isDotSegmentId(externalId)) {
+      throw new TypeError(
+        `externalId ${JSON.stringify(externalId)} is a dot segment: a URL resolves "/products/${externalId}" to another path, so the product can be neither read nor deleted by this id. Give the product another externalId.`,
       );
     }
     return `${this.#basePath}/${encodeURIComponent(externalId)}`;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { RedisConnection } from "bullmq";
 import { describe, expect, it } from "vitest";
-import { runSyncStateStoreConformance } from "./conformance.js";
+import { runSyncStateStoreConformance } from "../testing/sync-state-store-conformance.js";
 import { openRedisStateStore } from "./redis-state-store.js";
 
 // The machine's Redis; every harness gets its own namespace and deletes its keys afterwards.

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openSqliteQueue } from "../queue/sqlite-queue.js";
-import { runSyncStateStoreConformance } from "./conformance.js";
+import { runSyncStateStoreConformance } from "../testing/sync-state-store-conformance.js";
 import { MemorySyncStateStore } from "./memory-state-store.js";
 import { openSqliteStateStore } from "./sqlite-state-store.js";
 

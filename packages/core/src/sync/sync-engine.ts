@@ -7,6 +7,7 @@ import { Deleter } from "./deleter.js";
 import { DriftGuard } from "./drift-guard.js";
 import { describeError, isAuthError, isContentError, retryAfterMsOf } from "./error-kinds.js";
 import { ResetConfirmationError, SafetyValveError, SyncIncompleteError } from "./errors.js";
+import { keepLeases } from "./lease-keeper.js";
 import { assertBatchSize, familyKeyOf } from "./plan-batches.js";
 import { defaultPrepare, Planner } from "./planner.js";
 import { type DeleteReason, type Outcome, type Pending, Run, withSignal } from "./run.js";
@@ -151,6 +152,10 @@ export class SyncEngine {
       // A claimed change left neither acked nor failed stays leased until leaseMs runs out
       // (5 minutes by default), so even a throwing run must hand back what it has not settled.
       let failure: { error: unknown } | undefined;
+      // Renewed while this claim is worked on, so a claim outliving its lease is not re-claimed.
+      const leases = keepLeases(this.#queue, changes, this.#leaseMs, (error) =>
+        this.#emit({ type: "error", phase: "drain", error }),
+      );
       try {
         signal?.throwIfAborted();
         await this.#processChanges(changes, run, signal);
@@ -158,6 +163,7 @@ export class SyncEngine {
         failure = { error };
         throw error;
       } finally {
+        await leases.stop();
         await this.#handBack(changes, run, failure, signal);
       }
       this.#emit({ type: "progress", phase: "drain", done: run.summary.changes });

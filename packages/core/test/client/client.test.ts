@@ -267,6 +267,16 @@ describe("requests on the wire", () => {
     expect(headersOf(lastCall())["x-idempotency-key"]).toMatch(/^nrn-[0-9a-f-]{36}$/);
   });
 
+  it.each([".", ".."])(
+    "refuses the id %j, which a URL resolves to another path, before sending anything",
+    async (externalId) => {
+      // "/products/.." is "/shops/{id}": a 404 there would read as "product already gone".
+      const client = createTestClient(agent);
+      await expect(client.products.delete(externalId)).rejects.toThrow(/dot segment/);
+      await expect(client.products.get(externalId)).rejects.toThrow(/dot segment/);
+    },
+  );
+
   it("encodes the shop id in every path", async () => {
     agent
       .get(ORIGIN)

@@ -1,5 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils";
-import type { NeuroonProduct } from "@neuroon/core";
+import { NEUROON_PRODUCTION_BASE_URL, type NeuroonProduct } from "@neuroon/core";
+import { parseNeuroonSettings, readNeuroonSettingsFromEnv } from "@neuroon/core/settings";
 import type { MedusaProductRecord } from "./medusa-types";
 
 /** Where a product's brand comes from; Medusa has no brand field of its own. */
@@ -25,7 +26,7 @@ export interface NeuroonPluginOptions {
   shopId: string;
   /** Shop API key (`sk_` + 32 hex). Server-side only; never sent to a browser. */
   apiKey: string;
-  /** Neuroon API base URL. Default `https://api.neuroon.ai`. */
+  /** Neuroon API base URL. Default: `NEUROON_API_URL`, else `https://api.neuroon.ai`. */
   apiUrl?: string;
   /** Public storefront origin, used to build product URLs, e.g. `https://shop.example.com`. */
   storefrontUrl: string;
@@ -37,7 +38,10 @@ export interface NeuroonPluginOptions {
   currencyCode?: string;
   /** Send prices with tax included (as a storefront in a tax-inclusive market shows them). Default: the price's own inclusivity. */
   taxInclusive?: boolean;
-  /** Country used for tax lines when `taxInclusive` is set; default: the region's only country. */
+  /**
+   * Country whose tax rates convert prices when `taxInclusive` is set; default: the region's only
+   * country. Required with `taxInclusive` when the region has several countries or no region is set.
+   */
   taxCountryCode?: string;
   /** Sales channel whose stock decides `inStock`; default: the product's first sales channel. */
   salesChannelId?: string;
@@ -82,10 +86,13 @@ export interface ResolvedNeuroonOptions {
   disableLiveSync: boolean;
 }
 
-export const DEFAULT_API_URL = "https://api.neuroon.ai";
-export const MAX_BATCH_SIZE = 500;
+export const DEFAULT_API_URL = NEUROON_PRODUCTION_BASE_URL;
 
-const API_KEY_PATTERN = /^sk_[0-9a-f]{32}$/i;
+export const MAX_BATCH_SIZE = 500;
+/** HTTP retries inside one delivery attempt; the queue's retries take over after them. */
+export const DEFAULT_MAX_RETRIES = 2;
+/** The options core's settings schema checks. */
+const NEUROON_SETTING_NAMES = ["shopId", "apiKey", "apiUrl", "maxRetries"] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -130,21 +137,33 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
     return v.trim();
   };
 
-  const shopId = str("shopId");
-  if (!shopId)
-    problems.push(`"shopId" is required: the Neuroon shop id (shop_…), e.g. from NEUROON_SHOP_ID`);
-
-  const apiKey = str("apiKey");
-  if (!apiKey)
-    problems.push(`"apiKey" is required: the shop API key (sk_…), e.g. from NEUROON_API_KEY`);
-  else if (!API_KEY_PATTERN.test(apiKey))
-    problems.push(
-      `"apiKey" must look like sk_<32 hex>, received a ${apiKey.length}-character value not starting with sk_`,
-    );
-
-  const apiUrl = (str("apiUrl") ?? DEFAULT_API_URL).replace(/\/+$/, "");
-  if (!isValidUrl(apiUrl))
-    problems.push(`"apiUrl" must be an http(s) URL, received ${describe(o.apiUrl)}`);
+  // Core's one schema of the Neuroon settings (the CLI and the WooCommerce bridge use it too).
+  // Options given in medusa-config win; NEUROON_* variables fill the gaps, so a newcomer pointing
+  // NEUROON_API_URL at the emulator does not silently talk to production.
+  const fromOptions = Object.fromEntries(
+    NEUROON_SETTING_NAMES.filter(
+      (name) => o[name] !== undefined && o[name] !== null && o[name] !== "",
+    ).map((name) => [name, o[name]]),
+  );
+  const settings = parseNeuroonSettings({
+    ...readNeuroonSettingsFromEnv(process.env),
+    ...fromOptions,
+  });
+  if (!settings.success) {
+    for (const issue of settings.issues) {
+      const received = issue.received === undefined ? "" : `, received ${issue.received}`;
+      problems.push(
+        `"${issue.path}" (or ${issue.variable}) ${issue.message}${received}. ${issue.fix ?? ""}`.trimEnd(),
+      );
+    }
+  }
+  const shopId = settings.success ? settings.output.shopId : undefined;
+  const apiKey = settings.success ? settings.output.apiKey : undefined;
+  const apiUrl = (
+    (settings.success ? settings.output.apiUrl : undefined) ?? DEFAULT_API_URL
+  ).replace(/\/+$/, "");
+  const maxRetries =
+    (settings.success ? settings.output.maxRetries : undefined) ?? DEFAULT_MAX_RETRIES;
 
   const storefrontUrl = str("storefrontUrl")?.replace(/\/+$/, "");
   if (!storefrontUrl)
@@ -180,6 +199,11 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
   if (taxCountryCode && !/^[a-z]{2}$/.test(taxCountryCode))
     problems.push(
       `"taxCountryCode" must be an ISO 3166-1 alpha-2 code such as "de", received ${describe(o.taxCountryCode)}`,
+    );
+
+  if (taxInclusive !== undefined && !regionId && !taxCountryCode)
+    problems.push(
+      `"taxInclusive" needs a country whose tax rates convert the prices: set "taxCountryCode" (e.g. "de"), or "regionId" of a region with one country`,
     );
 
   const salesChannelId = str("salesChannelId");
@@ -230,7 +254,6 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
   };
   const batchSize = int("batchSize", 100, 1, MAX_BATCH_SIZE);
   const maxAttempts = int("maxAttempts", 8, 1, 100);
-  const maxRetries = int("maxRetries", 2, 0, 10);
   let maxOrphanDeleteRatio = 0.5;
   if (o.maxOrphanDeleteRatio !== undefined) {
     const r = o.maxOrphanDeleteRatio;

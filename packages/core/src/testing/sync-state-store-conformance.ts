@@ -1,19 +1,40 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SyncStateRecord, SyncStateStore } from "./types.js";
+import type { SyncStateRecord, SyncStateStore } from "../state/types.js";
 
 /** One storage location the battery opens stores on; every test gets a fresh one. */
 export interface SyncStateStoreHarness {
-  /** Opens a store for `shopId` on this harness's storage. */
+  /** Opens a store for `shopId` on this harness's storage; stores of different shops share it. */
   open(shopId: string): Promise<SyncStateStore>;
-  /** Whether a store reopened on the same storage sees what an earlier one wrote. */
+  /** Whether a store reopened on the same storage sees what an earlier one wrote (false for in-memory stores: the reopen test is skipped). */
   isPersistent: boolean;
   /** Deletes the storage. Stores the battery opened are already closed. */
   cleanup(): Promise<void>;
 }
 
 /**
- * The conformance battery every {@link SyncStateStore} backend runs (house style rule 23). Call it
- * from a backend's `*.test.ts`; it registers a vitest `describe` block.
+ * The conformance battery every {@link SyncStateStore} backend runs (house style rule 23): every
+ * field round-trips, absent fields stay absent, `put` is all or nothing, results are copies,
+ * lookups and deletes of thousands of ids, `iterateIds` in byte order a page at a time (also while
+ * the caller deletes), shops kept apart, `variantsOf` when present, metadata, and persistence.
+ *
+ * Call it at the top level of a vitest test file (it registers a `describe` block); it needs
+ * `vitest`, an optional peer dependency of `@neuroon/core`.
+ *
+ * @example
+ * ```ts
+ * // my-state-store.test.ts
+ * import { runSyncStateStoreConformance } from "@neuroon/core/testing";
+ * import { openMyStateStore } from "./my-state-store.js";
+ *
+ * runSyncStateStoreConformance("my backend", async () => {
+ *   const database = await createScratchDatabase();
+ *   return {
+ *     isPersistent: true,
+ *     open: async (shopId) => openMyStateStore({ database, shopId }),
+ *     cleanup: () => database.drop(),
+ *   };
+ * });
+ * ```
  */
 export function runSyncStateStoreConformance(
   name: string,

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { withPostgresSchemaLock } from "@neuroon/shopify";
+import pg from "pg";
+import type { ShopStoresBackend } from "./runtime.server.js";
+
+/** The app's own table, beside core's queue and state tables in the same database. */
+const LEASES_TABLE = "neuroon_shopify_periodic_leases";
+/** Connections of the pool every shop's queue and state share. */
+const MAX_CONNECTIONS = 5;
+
+/**
+ * `DATABASE_URL` without `REDIS_URL`: per shop, core's PostgreSQL change queue (name = the shop's
+ * domain) and sync state store (same name, scoped to the Neuroon shop id), so hosts sharing the
+ * database share each shop's work, as they do on Redis. One pool serves every shop: the stores
+ * are given it and leave it open when they close, so closing a shop's stores (uninstall) only
+ * detaches them. `@neuroon/core/postgres` is loaded only on this path.
+ */
+export function postgresShopStores(databaseUrl: string): ShopStoresBackend {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: MAX_CONNECTIONS });
+  // An idle connection the server dropped must not crash the process; the next call reconnects.
+  pool.on("error", () => undefined);
+  const loading = import("@neuroon/core/postgres");
+  loading.catch(() => undefined);
+  const leasesReady = withPostgresSchemaLock(pool, LEASES_TABLE, async (client) => {
+    await client.query(`CREATE TABLE IF NOT EXISTS ${LEASES_TABLE} (
+      shop TEXT NOT NULL,
+      job TEXT NOT NULL,
+      holder TEXT NOT NULL,
+      lease_until TIMESTAMPTZ NOT NULL,
+      PRIMARY KEY (shop, job)
+    )`);
+  });
+  leasesReady.catch(() => undefined);
+  const hostId = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const openQueue = async (shop: string) =>
+    (await loading).createPostgresQueue({ pool, name: shop });
+  const dropLeases = async (shop: string) => {
+    await leasesReady;
+    await pool.query(`DELETE FROM ${LEASES_TABLE} WHERE shop = $1`, [shop]);
+  };
+  return {
+    async open(shop, neuroonShopId) {
+      const core = await loading;
+      const queue = await core.createPostgresQueue({ pool, name: shop });
+      const state = await core.createPostgresStateStore({
+        pool,
+        name: shop,
+        shopId: neuroonShopId,
+      });
+      const close = async () => {
+        await queue.close();
+        await state.close();
+      };
+      return {
+        queue,
+        state,
+        close,
+        async erase() {
+          try {
+            await queue.drop();
+            await state.drop();
+            await dropLeases(shop);
+          } finally {
+            await close();
+          }
+        },
+      };
+    },
+    async eraseUnopened(shop) {
+      // Without the Neuroon shop id there is no state to name; a queue needs only the shop.
+      const queue = await openQueue(shop);
+      try {
+        await queue.drop();
+        await dropLeases(shop);
+      } finally {
+        await queue.close();
+      }
+    },
+    async claimPeriodicRun(shop, job, periodMs) {
+      await leasesReady;
+      // A little under one period, so the next period's first tick finds it gone even when the
+      // hosts' timers drift. The server's clock decides, so the hosts' clocks may disagree.
+      const leaseMs = Math.max(1, Math.floor(periodMs * 0.9));
+      const { rowCount } = await pool.query(
+        `INSERT INTO ${LEASES_TABLE} (shop, job, holder, lease_until)
+         VALUES ($1, $2, $3, clock_timestamp() + $4 * interval '1 millisecond')
+         ON CONFLICT (shop, job) DO UPDATE
+           SET holder = excluded.holder, lease_until = excluded.lease_until
+           WHERE ${LEASES_TABLE}.lease_until <= clock_timestamp()`,
+        [shop, job, hostId, leaseMs],
+      );
+      return rowCount === 1;
+    },
+    async close() {
+      await leasesReady.catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
