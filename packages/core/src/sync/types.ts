@@ -69,6 +69,12 @@ export interface SyncApi {
   products: {
     sync(request: SyncProductsRequest, options?: SyncCallOptions): Promise<SyncProductsResponse>;
     delete(externalId: string, options?: SyncCallOptions): Promise<unknown>;
+    /**
+     * Optional: one product by externalId (404 when absent). With it, the drift check reads a few
+     * changed products by id when that is cheaper than paging everything modified since the last
+     * scan; without it, it always pages.
+     */
+    get?(externalId: string, options?: SyncCallOptions): Promise<StoredProduct>;
     list(params?: {
       page?: number;
       size?: number;

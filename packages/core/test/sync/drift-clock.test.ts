@@ -100,10 +100,11 @@ describe("drift scan window", () => {
     for (const id of ids) w.store.put([makeProduct(id)]);
     await w.engine().fullSync();
 
-    // The first drain's scan covers the whole full sync: 300 products, 3 pages of 100.
+    // The first drain's scan covers the whole full sync: 300 products, 3 pages of 100 (with as
+    // many changes as pages, paging is the cheaper plan; see the drift-cost tests for fewer).
     w.clock.now += 20_000;
-    await changeInStore(w, ["p1"], 1);
-    expect(await w.engine().drain()).toMatchObject({ sent: 1, conflicts: 0 });
+    await changeInStore(w, ["p1", "p3", "p4"], 1);
+    expect(await w.engine().drain()).toMatchObject({ sent: 3, conflicts: 0 });
     expect(w.takeScanPages()).toBe(3);
 
     // 20 s later, a dashboard edit and a store edit: the scan starts 10 s (plus under a second

@@ -285,6 +285,70 @@ describe("drift against the emulator", () => {
   });
 });
 
+describe("drift check cost against the emulator (issue 17 item 15)", () => {
+  const LOADED = 2_000;
+
+  function requestCounts() {
+    const requests = requestsSinceStart();
+    return {
+      lists: requests.filter((r) => r.method === "GET" && r.query.includes("modifiedAfter")).length,
+      byId: requests.filter((r) => r.method === "GET" && /\/products\/[^/]+$/.test(r.path)).length,
+      syncs: requests.filter((r) => r.method === "POST" && r.path.endsWith("/products/sync"))
+        .length,
+      all: requests.length,
+    };
+  }
+
+  test("the first edits after an initial load read the few changed products by id, not the whole load", async () => {
+    for (let i = 0; i < LOADED; i += 1) h.store.put([makeProduct(`p${i}`)]);
+    await h.engine().fullSync();
+    h.store.put([makeProduct("p7", { revision: 1 })]);
+    h.store.put([makeProduct("p1500", { revision: 1 })]);
+    h.store.put([makeProduct("p1999", { revision: 1 })]);
+    await h.queue.enqueue(["p7", "p1500", "p1999"].map((key) => ({ kind: "product", key })));
+    requestMark = requestLog().length;
+    const summary = await h.engine().drain();
+    expect(summary).toMatchObject({ sent: 3, conflicts: 0 });
+    // One list page to learn the size of the scan (20 pages), then 3 reads by id: 5 requests, not 21.
+    expect(requestCounts()).toEqual({ lists: 1, byId: 3, syncs: 1, all: 5 });
+    await expectRemoteEqualsStore();
+  });
+
+  test("after another writer touched every product, a small drain still finds its drifted product by id", async () => {
+    for (let i = 0; i < LOADED; i += 1) h.store.put([makeProduct(`p${i}`)]);
+    await h.engine().fullSync();
+    // Another data directory (another host, the dashboard) rewrites the whole catalog in Neuroon,
+    // with one product's price changed.
+    const other = clientFor(emulator);
+    for (let start = 0; start < LOADED; start += 500) {
+      const products = Array.from({ length: 500 }, (_, i) => makeProduct(`p${start + i}`));
+      products[0] = { ...(products[0] as NeuroonProduct), price: start === 500 ? 7.5 : 11 };
+      await other.products.sync({ syncType: "INCREMENTAL", products });
+    }
+    for (const key of ["p3", "p500", "p1234"]) h.store.put([makeProduct(key, { revision: 1 })]);
+    await h.queue.enqueue(["p3", "p500", "p1234"].map((key) => ({ kind: "product", key })));
+    requestMark = requestLog().length;
+    const summary = await h.engine({ drift: { policy: "keep-remote" } }).drain();
+    expect(summary).toMatchObject({ sent: 2, conflicts: 1 });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: "conflict", externalId: "p500", fields: ["price"] }),
+    );
+    expect(requestCounts()).toEqual({ lists: 1, byId: 3, syncs: 1, all: 5 });
+  });
+
+  test("when many products changed, paging stays the plan (fewer requests than one per product)", async () => {
+    for (let i = 0; i < 300; i += 1) h.store.put([makeProduct(`p${i}`)]);
+    await h.engine().fullSync();
+    for (let i = 0; i < 300; i += 1) h.store.put([makeProduct(`p${i}`, { revision: 1 })]);
+    await h.queue.enqueue(
+      Array.from({ length: 300 }, (_, i) => ({ kind: "product" as const, key: `p${i}` })),
+    );
+    requestMark = requestLog().length;
+    expect(await h.engine().drain()).toMatchObject({ sent: 300 });
+    expect(requestCounts()).toMatchObject({ lists: 3, byId: 0, syncs: 1 });
+  });
+});
+
 describe("reconcile and FULL against the emulator", () => {
   beforeEach(async () => {
     for (let i = 0; i < 50; i += 1)
