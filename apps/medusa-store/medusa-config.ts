@@ -24,7 +24,7 @@ module.exports = defineConfig({
       options: {
         shopId: process.env.NEUROON_SHOP_ID,
         apiKey: process.env.NEUROON_API_KEY,
-        apiUrl: process.env.NEUROON_API_URL,
+        // apiUrl is left out on purpose: the plugin reads NEUROON_API_URL itself.
         storefrontUrl: process.env.STOREFRONT_URL || "http://localhost:8000",
         ...(regionId ? { regionId } : { currencyCode: process.env.NEUROON_CURRENCY || "eur" }),
         taxInclusive: process.env.NEUROON_TAX_INCLUSIVE
@@ -34,6 +34,7 @@ module.exports = defineConfig({
           ? { taxCountryCode: process.env.NEUROON_TAX_COUNTRY }
           : {}),
         brand: { source: "metadata", key: "brand" },
+        disableLiveSync: process.env.NEUROON_DISABLE_LIVE_SYNC === "true",
         ...(process.env.NEUROON_MAX_RETRIES
           ? { maxRetries: Number(process.env.NEUROON_MAX_RETRIES) }
           : {}),

@@ -10,14 +10,7 @@ import {
   linkSalesChannelsToStockLocationWorkflow,
 } from "@medusajs/medusa/core-flows";
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
-import { NeuroonSync } from "@neuroon/medusa/lib/sync";
-import {
-  API_KEY,
-  eventually,
-  SHOP_ID,
-  STOREFRONT_URL,
-  startTestNeuroon,
-} from "./support/neuroon.js";
+import { eventually, queueSettled, runtimeOf, startTestNeuroon } from "./support/neuroon.js";
 
 // A German storefront: EUR prices stored net, shown with 19 % VAT.
 const neuroon = await startTestNeuroon({
@@ -87,6 +80,7 @@ medusaIntegrationTestRunner({
   testSuite: ({ getContainer }) => {
     afterAll(() => neuroon.close());
     beforeEach(() => neuroon.reset());
+    afterEach(() => queueSettled(getContainer()));
 
     it("sends prices with VAT as the storefront shows them, sale prices from price lists, and stock", async () => {
       const container = getContainer();
@@ -140,8 +134,8 @@ medusaIntegrationTestRunner({
         },
       ]);
 
-      const { outcome } = await new NeuroonSync(container).syncCatalog("reconcile");
-      expect(outcome).toMatchObject({ upserted: 1, failed: 0 });
+      const { summary } = await runtimeOf(container).runCatalog(container, "reconcile");
+      expect(summary).toMatchObject({ sent: 1, failed: 0 });
       expect(neuroon.products().get(productId)).toMatchObject({
         price: 119,
         salePrice: 95.2,

@@ -1,4 +1,3 @@
-import type { MedusaContainer } from "@medusajs/framework/types";
 import {
   batchLinkProductsToCategoryWorkflow,
   createProductsWorkflow,
@@ -7,7 +6,7 @@ import {
   updateProductsWorkflow,
 } from "@medusajs/medusa/core-flows";
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
-import { NeuroonSync } from "@neuroon/medusa/lib/sync";
+import { resolveNeuroon } from "@neuroon/medusa/lib/resolve";
 import { seedCatalog } from "../src/scripts/seed.js";
 import {
   adminHeaders,
@@ -18,23 +17,22 @@ import {
 import {
   API_KEY,
   eventually,
+  queueSettled,
+  runtimeOf,
   SHOP_ID,
   STOREFRONT_URL,
   startTestNeuroon,
+  syncRequests,
 } from "./support/neuroon.js";
 
 const neuroon = await startTestNeuroon({ NEUROON_CURRENCY: "eur" });
-
-/** Runs the retry job's work as if its retry delays had passed. */
-async function drainLater(container: MedusaContainer) {
-  return new NeuroonSync(container).drain({ now: new Date(Date.now() + 24 * 3600 * 1000) });
-}
 
 medusaIntegrationTestRunner({
   cwd: process.cwd(),
   testSuite: ({ getContainer, api }) => {
     afterAll(() => neuroon.close());
     beforeEach(() => neuroon.reset());
+    afterEach(() => queueSettled(getContainer()));
 
     describe("products created, updated, unpublished and deleted through Medusa's workflows", () => {
       it("reaches Neuroon with its price, URL, brand and category chain", async () => {
@@ -143,41 +141,116 @@ medusaIntegrationTestRunner({
         const published = await createProduct(container, { title: "Public Tee" });
         await eventually(() => expect(neuroon.products().has(published)).toBe(true));
         expect(neuroon.products().has(draft)).toBe(false);
-        expect(neuroon.requests().some((r) => r.path.endsWith(`/products/${draft}`))).toBe(false);
+        await queueSettled(container);
+        // Nothing of the draft is ever in a sync request. Core's engine deletes whatever the
+        // store does not index, so the draft's id may appear in a DELETE (nothing else).
+        const syncBodies = neuroon
+          .requests()
+          .filter((r) => r.path.endsWith("/products/sync"))
+          .map((r) => JSON.stringify(r.body));
+        expect(syncBodies.length).toBeGreaterThan(0);
+        expect(syncBodies.some((body) => body.includes(draft) || body.includes("Secret"))).toBe(
+          false,
+        );
+        const draftCalls = neuroon.requests().filter((r) => r.path.includes(draft));
+        expect(draftCalls.map((r) => r.method)).toEqual(draftCalls.map(() => "DELETE"));
+      });
+    });
+
+    describe("coalescing through the engine's queue", () => {
+      it("one admin edit of a 3-variant product sends one sync request", async () => {
+        const container = getContainer();
+        const { result } = await createProductsWorkflow(container).run({
+          input: {
+            products: [
+              {
+                title: "Three Sizes",
+                handle: "three-sizes",
+                status: "published",
+                options: [{ title: "Size", values: ["S", "M", "L"] }],
+                variants: ["S", "M", "L"].map((size) => ({
+                  title: size,
+                  sku: `THREE-${size}`,
+                  options: { Size: size },
+                  manage_inventory: false,
+                  prices: [{ amount: 30, currency_code: "eur" }],
+                })),
+              },
+            ],
+          },
+        });
+        const product = result[0] as { id: string; variants: Array<{ id: string; title: string }> };
+        await eventually(() => expect(neuroon.products().has(product.id)).toBe(true));
+        await queueSettled(container);
+        const before = syncRequests(neuroon);
+
+        // What the admin's product form sends: the product and each of its variants.
+        const headers = await adminHeaders(container);
+        await api.post(
+          `/admin/products/${product.id}`,
+          {
+            title: "Three Sizes, Recut",
+            variants: product.variants.map((v) => ({
+              id: v.id,
+              title: `${v.title} (recut)`,
+              prices: [{ amount: 35, currency_code: "eur" }],
+            })),
+          },
+          { headers },
+        );
+        await eventually(() =>
+          expect(neuroon.products().get(product.id)).toMatchObject({
+            name: "Three Sizes, Recut",
+            price: 35,
+          }),
+        );
+        await queueSettled(container);
+        expect(syncRequests(neuroon) - before).toBe(1);
+      });
+
+      it("a burst of 60 creates goes out in a few full batches, not one request per event", async () => {
+        const container = getContainer();
+        const ids: string[] = [];
+        for (let i = 0; i < 60; i++)
+          ids.push(await createProduct(container, { title: `Burst ${i}` }));
+        await eventually(() => expect(neuroon.products().size).toBe(60), 60_000);
+        await queueSettled(container);
+        const requests = syncRequests(neuroon);
+        console.info(`[measure] 60 creates → ${requests} sync requests`);
+        expect(requests).toBeLessThanOrEqual(10);
       });
     });
 
     describe("a failing Neuroon followed by recovery", () => {
-      it("loses no change", async () => {
+      it("loses no change: the engine retries with backoff until Neuroon is back", async () => {
         const container = getContainer();
         const doomed = await createProduct(container, { title: "Old Stock" });
         await eventually(() => expect(neuroon.products().has(doomed)).toBe(true));
+        await queueSettled(container);
 
         neuroon.setDown(true);
         const a = await createProduct(container, { title: "Outage Hoodie" });
         const b = await createProduct(container, { title: "Outage Cap" });
         await deleteProductsWorkflow(container).run({ input: { ids: [doomed] } });
-        const sync = new NeuroonSync(container);
+        const { queue } = await runtimeOf(container).storage();
+        // The worker tried, failed (503) and put all three back for a later attempt.
         await eventually(async () => {
-          const rows = await sync.module.listNeuroonProductSyncs({ product_id: [a, b, doomed] });
-          expect(rows.map((r) => r.status).sort()).toEqual(["failed", "failed", "failed"]);
-        });
-        // Still down: the retry job keeps the changes.
-        await drainLater(container);
+          expect((await queue.stats()).delayed).toBe(3);
+        }, 30_000);
         expect(neuroon.products().has(a)).toBe(false);
 
         neuroon.setDown(false);
-        const { products } = await drainLater(container);
-        expect(products).toMatchObject({ upserted: 2, deleted: 1, failed: 0 });
-        expect(neuroon.products().get(a)?.name).toBe("Outage Hoodie");
-        expect(neuroon.products().get(b)?.name).toBe("Outage Cap");
-        expect(neuroon.products().has(doomed)).toBe(false);
-        const rows = await sync.module.listNeuroonProductSyncs({ product_id: [a, b, doomed] });
-        expect(Object.fromEntries(rows.map((r) => [r.product_id, r.status]))).toEqual({
-          [a]: "synced",
-          [b]: "synced",
-          [doomed]: "deleted",
-        });
+        await eventually(() => {
+          expect(neuroon.products().get(a)?.name).toBe("Outage Hoodie");
+          expect(neuroon.products().get(b)?.name).toBe("Outage Cap");
+          expect(neuroon.products().has(doomed)).toBe(false);
+        }, 60_000);
+        const { state } = await runtimeOf(container).storage();
+        const records = await state.get([a, b, doomed]);
+        expect(records.get(a)?.status).toBe("synced");
+        expect(records.get(b)?.status).toBe("synced");
+        expect(records.has(doomed)).toBe(false);
+        expect((await queue.stats()).deadLetters).toBe(0);
       });
     });
 
@@ -200,15 +273,15 @@ medusaIntegrationTestRunner({
           url: "https://x.example/p",
         });
 
-        const { outcome } = await new NeuroonSync(container).syncCatalog("reconcile");
-        expect(outcome).toMatchObject({ upserted: 1, deleted: 1, failed: 0 });
+        const { summary } = await runtimeOf(container).runCatalog(container, "reconcile");
+        expect(summary).toMatchObject({ sent: 1, deleted: 1, failed: 0 });
         expect(neuroon.products().get(id)?.categories).toEqual(["Shoes", "Apparel"]);
         expect(neuroon.products().has("prod_gone")).toBe(false);
 
         // Nothing changed since: a second reconcile sends nothing.
         const before = neuroon.requests().filter((r) => r.method === "POST").length;
-        const again = await new NeuroonSync(container).syncCatalog("reconcile");
-        expect(again.outcome).toMatchObject({ upserted: 0, deleted: 0, skipped: 1 });
+        const again = await runtimeOf(container).runCatalog(container, "reconcile");
+        expect(again.summary).toMatchObject({ sent: 0, deleted: 0, unchanged: 1 });
         expect(neuroon.requests().filter((r) => r.method === "POST").length).toBe(before);
       });
 
@@ -223,12 +296,16 @@ medusaIntegrationTestRunner({
             url: `${STOREFRONT_URL}/products/legacy-${i}`,
           });
         }
-        const sync = new NeuroonSync(container);
-        await expect(sync.syncCatalog("reconcile")).rejects.toThrow(
-          /refused to delete 12 of the 13 products/,
+        await queueSettled(container);
+        await expect(runtimeOf(container).runCatalog(container, "reconcile")).rejects.toMatchObject(
+          {
+            name: "SafetyValveError",
+            details: { wouldDelete: 12, remoteTotal: 13, sourceTotal: 1, maxDeleteRatio: 0.5 },
+            message: expect.stringMatching(/refused to delete 12 of 13 products/),
+          },
         );
         expect(neuroon.products().size).toBe(13);
-        const [run] = await sync.module.listNeuroonSyncRuns(
+        const [run] = await resolveNeuroon(container).listNeuroonSyncRuns(
           {},
           { take: 1, order: { started_at: "DESC" } },
         );
@@ -246,6 +323,7 @@ medusaIntegrationTestRunner({
           await createProduct(container, { title: "Resync Two" }),
         ];
         await eventually(() => expect(neuroon.products().size).toBe(2));
+        await queueSettled(container);
         neuroon.reset();
 
         const headers = await adminHeaders(container);
@@ -267,10 +345,24 @@ medusaIntegrationTestRunner({
             status: "completed",
             upserted: 2,
           });
-          expect(status.data.products).toMatchObject({ synced: 2, failed: 0 });
+          expect(status.data).toMatchObject({
+            products: { synced: 2 },
+            queue: { pending: 0, retrying: 0, in_flight: 0, dead: 0 },
+            dead_letters: [],
+          });
         });
         const one = await api.get(`/admin/neuroon/products/${ids[0]}`, { headers });
-        expect(one.data.sync).toMatchObject({ product_id: ids[0], status: "synced", attempts: 0 });
+        expect(one.data.sync).toMatchObject({
+          product_id: ids[0],
+          status: "synced",
+          last_error: null,
+        });
+
+        // "Sync now" on the product page sends it again even though it did not change.
+        const before = syncRequests(neuroon);
+        const again = await api.post(`/admin/neuroon/products/${ids[0]}`, {}, { headers });
+        expect(again.data.sync).toMatchObject({ product_id: ids[0], status: "synced" });
+        expect(syncRequests(neuroon)).toBe(before + 1);
       });
     });
 
@@ -282,9 +374,9 @@ medusaIntegrationTestRunner({
         const draft = productIds.find((id) => !neuroon.products().has(id));
         expect(draft).toBeDefined();
 
-        const sync = new NeuroonSync(container);
-        const { outcome } = await sync.syncCatalog("full");
-        expect(outcome).toMatchObject({ upserted: 12, deleted: 0, failed: 0 });
+        await queueSettled(container);
+        const { summary } = await runtimeOf(container).runCatalog(container, "full");
+        expect(summary).toMatchObject({ sent: 12, deleted: 0, failed: 0 });
         expect(neuroon.products().has(draft as string)).toBe(false);
 
         const runner = [...neuroon.products().values()].find(

@@ -2,13 +2,7 @@ import type { CreateRegionDTO } from "@medusajs/framework/types";
 import { Modules } from "@medusajs/framework/utils";
 import { createProductsWorkflow, createTaxRegionsWorkflow } from "@medusajs/medusa/core-flows";
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
-import {
-  API_KEY,
-  eventually,
-  SHOP_ID,
-  STOREFRONT_URL,
-  startTestNeuroon,
-} from "./support/neuroon.js";
+import { eventually, queueSettled, startTestNeuroon } from "./support/neuroon.js";
 
 const REGION_ID = "reg_neuroon_de";
 // The preferred setup: a region decides currency, region price rules and tax.
@@ -22,6 +16,7 @@ medusaIntegrationTestRunner({
   testSuite: ({ getContainer }) => {
     afterAll(() => neuroon.close());
     beforeEach(() => neuroon.reset());
+    afterEach(() => queueSettled(getContainer()));
 
     it("sends the region's price (region rules win over currency prices) with the region's tax", async () => {
       const container = getContainer();

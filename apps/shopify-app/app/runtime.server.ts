@@ -5,17 +5,17 @@ import { rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { setTimeout as delay } from "node:timers/promises";
 import {
   type ChangeQueue,
   type CoalesceOptions,
+  drainCoalesced,
   NeuroonClient,
   openSqliteQueue,
   openSqliteStateStore,
   SyncEngine,
   type SyncStateStore,
   type SyncSummary,
-  waitForCoalescedBatch,
+  sleep,
 } from "@neuroon/core";
 import {
   createShopifyBridge,
@@ -77,7 +77,7 @@ export interface RuntimeConfig {
   /** How often the background worker looks at each shop's queue. Default 2,000 ms. */
   drainIntervalMs?: number;
   /**
-   * The worker's coalescing window (core's `waitForCoalescedBatch`, as in `SyncEngine.runWorker`):
+   * The worker's coalescing window (core's `drainCoalesced`, one turn of `runWorkerLoop`):
    * once a shop's queue has changes, drain when nothing new was enqueued for `quietMs` or
    * `maxWaitMs` after it first saw them. Default 1,000 / 10,000 ms; `quietMs: 0` drains at once.
    * Conversions are not held back.
@@ -330,7 +330,7 @@ function redisShopStores(url: string, keyPrefix: string): ShopStoresBackend {
     const waited = new AbortController();
     const connected = await Promise.race([
       client,
-      delay(REDIS_CONNECT_WAIT_MS, undefined, { signal: waited.signal }).catch(() => undefined),
+      sleep(REDIS_CONNECT_WAIT_MS, waited.signal).catch(() => undefined),
     ]).finally(() => waited.abort());
     if (connected?.status !== "ready") {
       throw new Error(
@@ -601,18 +601,12 @@ export function createRuntime(config: RuntimeConfig): Runtime {
       const worker = await workerFor(shop);
       if (!worker) return undefined;
       try {
-        const window = await waitForCoalescedBatch(worker.stores.queue, {
-          ...(signal ? { signal } : {}),
-          ...(config.coalesce ? { coalesce: config.coalesce } : {}),
-          onWait: async () => {
-            await worker.engine.drain({ ...(signal ? { signal } : {}), kinds: ["conversion"] });
-          },
-        });
-        if (window.reason === "empty" || window.reason === "aborted") return undefined;
-        // What was pending when the window closed; later arrivals wait for the next window.
-        return await worker.engine.drain({
-          ...(signal ? { signal } : {}),
-          ...(window.pending !== undefined ? { maxChanges: window.pending } : {}),
+        // One turn of core's worker loop; the interval in startWorkers schedules the turns.
+        return await drainCoalesced({
+          queue: worker.stores.queue,
+          drain: (request) => worker.engine.drain(request),
+          signal,
+          coalesce: config.coalesce,
         });
       } catch (error) {
         if (!signal?.aborted) {

@@ -1,9 +1,19 @@
+import { createHash } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
+
+/** What the store keeps of a webhook secret it set: a digest bound to the webhook id, never the secret. */
+export function webhookSecretDigest(webhookId: number, secret: string): string {
+  return createHash("sha256").update(`${webhookId}\n${secret}`).digest("hex");
+}
 
 /**
  * The bridge's own durable bookkeeping, beside the queue and sync state in the same SQLite file:
- * which webhook deliveries were already accepted (a redelivery is acknowledged without being
- * processed again, across restarts) and which orders were reported to Neuroon (once per order).
+ * which orders were reported to Neuroon (once per order) and which secret the bridge gave each of
+ * the store's webhooks (WooCommerce never returns it).
+ *
+ * Webhook deliveries are not deduplicated: WooCommerce's `X-WC-Webhook-Delivery-ID` is
+ * `wp_hash(webhook_id . time())`, shared by every delivery of a webhook within one second (issue
+ * 14), and processing a delivery twice is harmless (a product is re-read, an order reported once).
  */
 export class BridgeStore {
   readonly #db: DatabaseSync;
@@ -17,13 +27,12 @@ export class BridgeStore {
     this.#db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     this.#db.exec("PRAGMA journal_mode = WAL");
     this.#db.exec(`
-      CREATE TABLE IF NOT EXISTS woo_bridge_deliveries (
-        delivery_id TEXT PRIMARY KEY,
-        topic TEXT NOT NULL,
-        resource_id INTEGER,
-        received_at INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS woo_bridge_deliveries_received ON woo_bridge_deliveries (received_at);
+      DROP TABLE IF EXISTS woo_bridge_deliveries;
+      CREATE TABLE IF NOT EXISTS woo_bridge_webhook_secrets (
+        webhook_id INTEGER PRIMARY KEY,
+        secret_digest TEXT NOT NULL,
+        set_at INTEGER NOT NULL
+      );
       CREATE TABLE IF NOT EXISTS woo_bridge_reported_orders (
         order_id TEXT PRIMARY KEY,
         reported_at INTEGER NOT NULL
@@ -31,38 +40,21 @@ export class BridgeStore {
     `);
   }
 
-  /** Whether this delivery id was accepted before. */
-  hasDelivery(deliveryId: string): boolean {
-    return (
-      this.#db
-        .prepare("SELECT 1 AS found FROM woo_bridge_deliveries WHERE delivery_id = ?")
-        .get(deliveryId) !== undefined
-    );
+  /** Whether the bridge itself gave webhook `webhookId` this secret (WooCommerce never shows it). */
+  hasWebhookSecret(webhookId: number, secret: string): boolean {
+    const row = this.#db
+      .prepare("SELECT secret_digest FROM woo_bridge_webhook_secrets WHERE webhook_id = ?")
+      .get(webhookId) as { secret_digest: string } | undefined;
+    return row?.secret_digest === webhookSecretDigest(webhookId, secret);
   }
 
-  /** Records an accepted delivery (after its changes were enqueued); false if it was already there. */
-  recordDelivery(deliveryId: string, topic: string, resourceId: number | undefined): boolean {
-    const result = this.#db
+  /** Remembers that webhook `webhookId` was given this secret (after the store accepted it). */
+  rememberWebhookSecret(webhookId: number, secret: string): void {
+    this.#db
       .prepare(
-        "INSERT OR IGNORE INTO woo_bridge_deliveries (delivery_id, topic, resource_id, received_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO woo_bridge_webhook_secrets (webhook_id, secret_digest, set_at) VALUES (?, ?, ?) ON CONFLICT (webhook_id) DO UPDATE SET secret_digest = excluded.secret_digest, set_at = excluded.set_at",
       )
-      .run(deliveryId, topic, resourceId ?? null, this.#now());
-    return Number(result.changes) > 0;
-  }
-
-  /** Forgets deliveries older than `retentionMs`; returns how many. */
-  pruneDeliveries(retentionMs: number): number {
-    const result = this.#db
-      .prepare("DELETE FROM woo_bridge_deliveries WHERE received_at < ?")
-      .run(this.#now() - retentionMs);
-    return Number(result.changes);
-  }
-
-  deliveryCount(): number {
-    const row = this.#db.prepare("SELECT COUNT(*) AS n FROM woo_bridge_deliveries").get() as {
-      n: number;
-    };
-    return Number(row.n);
+      .run(webhookId, webhookSecretDigest(webhookId, secret), this.#now());
   }
 
   isOrderReported(orderId: string): boolean {

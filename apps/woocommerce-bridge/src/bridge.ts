@@ -9,14 +9,13 @@ import {
   openSqliteQueue,
   openSqliteStateStore,
   type QueueStats,
+  runWorkerLoop,
   type ShopInfo,
   type SqliteChangeQueue,
   type SqliteSyncStateStore,
   SyncEngine,
   type SyncEvent,
   type SyncSummary,
-  sleep,
-  waitForCoalescedBatch,
 } from "@neuroon/core";
 import {
   createWooCatalogSource,
@@ -35,12 +34,12 @@ import {
   configWarnings,
   DEFAULT_COALESCE_MAX_WAIT_MS,
   DEFAULT_COALESCE_QUIET_MS,
-  DEFAULT_DELIVERY_RETENTION_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_POLL_OVERLAP_MS,
   DEFAULT_PORT,
   DEFAULT_RECONCILE_HOUR_UTC,
+  DEFAULT_TAX_CHECK_INTERVAL_MS,
   DEFAULT_WEBHOOK_CHECK_INTERVAL_MS,
   DEFAULT_WEBHOOK_PATH,
   DEFAULT_WORKER_IDLE_MS,
@@ -52,10 +51,12 @@ import {
 import { type BridgeLogger, errorMessage, SILENT_LOGGER } from "./logger.js";
 import { OrderResolvingQueue } from "./order-conversions.js";
 import {
+  checkTaxSettings,
   POLL_ORDERS_META_KEY,
   POLL_PRODUCTS_META_KEY,
   type PollResult,
   pollStoreChanges,
+  type TaxSettingsCheck,
 } from "./poller.js";
 import { msUntilUtcHour, type ScheduledTask, Scheduler } from "./scheduler.js";
 import { VERSION } from "./version.js";
@@ -68,7 +69,6 @@ export const DATABASE_FILE_NAME = "neuroon-woocommerce.db";
 export const LAST_RECONCILE_META_KEY = "woocommerce:last-reconcile-at";
 /** How long `stop()` lets the worker finish its batch before cancelling its calls. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
-const MAX_WORKER_BACKOFF_MS = 60_000;
 
 /** Dependencies and hooks of {@link createWooBridge}, mostly for tests and the CLI. */
 export interface WooBridgeOptions {
@@ -94,13 +94,14 @@ export interface SetupResult {
   warnings: string[];
 }
 
-/** The bridge's health: what `GET /healthz` answers. */
+/** The bridge's health: what `GET /healthz` answers (503 when `ok` is false). */
 export interface BridgeStatus {
   ok: boolean;
+  /** Why `ok` is false, e.g. the last webhook could not be written to the queue (a full disk). */
+  problems: string[];
   version: string;
   listening: boolean;
   queue: QueueStats;
-  deliveriesRemembered: number;
   pollMarks: { products?: string; orders?: string };
   lastReconcileAt?: string;
 }
@@ -124,6 +125,8 @@ export interface WooBridge {
   reconcile(options?: { force?: boolean; signal?: AbortSignal }): Promise<SyncSummary>;
   /** One incremental poll (`modified_after`) into the queue. */
   poll(options?: { signal?: AbortSignal }): Promise<PollResult>;
+  /** Reads the tax settings again; when they changed, queues every product for re-pricing. */
+  checkTaxSettings(options?: { signal?: AbortSignal }): Promise<TaxSettingsCheck>;
   /** Re-creates or re-activates the bridge's webhooks. */
   checkWebhooks(options?: { signal?: AbortSignal }): Promise<WebhookAction[]>;
   /** Delivers what is queued now (the worker does this continuously while started). */
@@ -169,6 +172,8 @@ export function createWooBridge(
   let scheduler: Scheduler | undefined;
   let stopping: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
+  // The last failed write to the queue (a webhook answered 503), until a later write succeeds.
+  let enqueueFailure: { at: string; message: string } | undefined;
 
   const requireConfig = (purpose: ConfigPurpose) => {
     const issues = findConfigIssues(config, purpose);
@@ -214,10 +219,11 @@ export function createWooBridge(
       }
       logger.info("conversion reported", { orderId: event.orderId });
     } else if (event.type === "deleted") {
-      logger.info("product deleted from Neuroon", {
-        externalId: event.externalId,
-        reason: event.reason,
-      });
+      // A webhook for a product Neuroon never had (or no longer has) is not a deletion.
+      logger.info(
+        event.alreadyGone ? "product already absent from Neuroon" : "product deleted from Neuroon",
+        { externalId: event.externalId, reason: event.reason },
+      );
     } else if (event.type === "retry") {
       logger.warn("change will be retried", {
         kind: event.kind,
@@ -320,6 +326,15 @@ export function createWooBridge(
     await current.queue.close();
   };
 
+  const rememberedSecrets = () => {
+    const { store } = open();
+    return {
+      has: (webhookId: number, secret: string) => store.hasWebhookSecret(webhookId, secret),
+      remember: (webhookId: number, secret: string) =>
+        store.rememberWebhookSecret(webhookId, secret),
+    };
+  };
+
   const setup = async (callOptions: { signal?: AbortSignal } = {}): Promise<SetupResult> => {
     requireConfig("setup");
     const signal = callOptions.signal;
@@ -343,6 +358,7 @@ export function createWooBridge(
       deliveryUrl,
       secret: config.woocommerce.webhookSecrets?.[0] as string,
       topics: BRIDGE_WEBHOOK_TOPICS,
+      secrets: rememberedSecrets(),
       ...(signal ? { signal } : {}),
     });
     for (const action of webhooks) {
@@ -357,12 +373,29 @@ export function createWooBridge(
     };
   };
 
+  const checkTax = async (callOptions: { signal?: AbortSignal } = {}) => {
+    const { resolving, state } = open();
+    const result = await checkTaxSettings({
+      reader: getReader(),
+      queue: resolving,
+      state,
+      ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+    });
+    if (result.changed) {
+      logger.warn("tax settings changed: every product is re-priced", {
+        products: result.products,
+      });
+    }
+    return result;
+  };
+
   const checkWebhooks = async (callOptions: { signal?: AbortSignal } = {}) => {
     requireConfig("setup");
     const actions = await ensureWebhooks(getReader(), {
       deliveryUrl: deliveryUrlOf(config),
       secret: config.woocommerce.webhookSecrets?.[0] as string,
       topics: BRIDGE_WEBHOOK_TOPICS,
+      secrets: rememberedSecrets(),
       ...(callOptions.signal ? { signal: callOptions.signal } : {}),
     });
     for (const action of actions) {
@@ -373,9 +406,17 @@ export function createWooBridge(
 
   const syncAll = async (callOptions: { signal?: AbortSignal } = {}) => {
     requireConfig("sync");
-    const { engine, state } = open();
+    const { engine, state, resolving } = open();
     // Marks before the pass: edits made while it streams are picked up by the next poll.
     const mark = toWooGmt(new Date(now()));
+    // Fresh tax settings for this pass (not the reader's cached ones), remembered for the check.
+    await checkTaxSettings({
+      reader: getReader(),
+      queue: resolving,
+      state,
+      recordOnly: true,
+      ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+    });
     const summary = await engine.fullSync(callOptions.signal ? { signal: callOptions.signal } : {});
     await state.setMeta(POLL_PRODUCTS_META_KEY, mark);
     if ((await state.getMeta(POLL_ORDERS_META_KEY)) === undefined) {
@@ -432,16 +473,21 @@ export function createWooBridge(
   };
 
   const status = async (): Promise<BridgeStatus> => {
-    const { queue, state, store } = open();
+    const { queue, state } = open();
     const products = await state.getMeta<string>(POLL_PRODUCTS_META_KEY);
     const orders = await state.getMeta<string>(POLL_ORDERS_META_KEY);
     const lastReconcileAt = await state.getMeta<string>(LAST_RECONCILE_META_KEY);
+    const problems = enqueueFailure
+      ? [
+          `webhooks cannot be queued since ${enqueueFailure.at} (${enqueueFailure.message}); check that BRIDGE_DATA_DIR is writable and not full.`,
+        ]
+      : [];
     return {
-      ok: true,
+      ok: problems.length === 0,
+      problems,
       version: VERSION,
       listening: listeningUrl !== undefined,
       queue: await queue.stats(),
-      deliveriesRemembered: store.deliveryCount(),
       pollMarks: {
         ...(products !== undefined ? { products } : {}),
         ...(orders !== undefined ? { orders } : {}),
@@ -460,8 +506,11 @@ export function createWooBridge(
     }
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
       try {
-        const body = JSON.stringify(await status());
-        res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        const current = await status();
+        const body = JSON.stringify(current);
+        res.writeHead(current.ok ? 200 : 503, {
+          "content-type": "application/json; charset=utf-8",
+        });
         res.end(req.method === "HEAD" ? undefined : body);
       } catch (error) {
         res.writeHead(503, { "content-type": "application/json; charset=utf-8" });
@@ -487,62 +536,40 @@ export function createWooBridge(
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
 
+  // Core's worker loop: let a burst settle in the queue (changes of one product merge there)
+  // before draining, conversions meanwhile; a failing turn (the data dir unusable, Neuroon
+  // refusing the key) backs off up to a minute. A soft stop ends the loop after the drain in
+  // progress, a hard stop cuts that drain short. The queue is opened inside each turn, so a
+  // failure to open it is reported and retried like any other.
   const runWorker = async (soft: AbortSignal, hard: AbortSignal) => {
-    const idleMs = config.workerIdleMs ?? DEFAULT_WORKER_IDLE_MS;
-    const coalesce = {
-      quietMs: config.coalesce?.quietMs ?? DEFAULT_COALESCE_QUIET_MS,
-      maxWaitMs: config.coalesce?.maxWaitMs ?? DEFAULT_COALESCE_MAX_WAIT_MS,
-    };
-    const logDrain = (summary: SyncSummary) => {
-      if (summary.changes === 0) return;
-      logger.info("drained", {
-        changes: summary.changes,
-        sent: summary.sent,
-        deleted: summary.deleted,
-        conversions: summary.conversions,
-        failed: summary.failed,
-        elapsedMs: summary.elapsedMs,
-      });
-    };
-    // Consecutive failed drains (Neuroon refusing the key, the disk full) back off up to a minute.
-    let failures = 0;
-    while (!soft.aborted) {
-      let idle = true;
-      let waitMs = idleMs;
-      try {
-        // Core's coalescing window, as in SyncEngine.runWorker: let a burst settle in the queue
-        // (changes of one product merge there) before draining; conversions go out meanwhile.
-        const { resolving } = open();
-        const window = await waitForCoalescedBatch(resolving, {
-          signal: soft,
-          coalesce,
-          now,
-          onWait: async () => logDrain(await drain({ signal: hard, kinds: ["conversion"] })),
+    await runWorkerLoop({
+      queue: {
+        stats: () => open().resolving.stats(),
+        lastEnqueuedAt: () => open().resolving.lastEnqueuedAt(),
+      },
+      drain,
+      signal: soft,
+      drainSignal: hard,
+      idleMs: config.workerIdleMs ?? DEFAULT_WORKER_IDLE_MS,
+      coalesce: {
+        quietMs: config.coalesce?.quietMs ?? DEFAULT_COALESCE_QUIET_MS,
+        maxWaitMs: config.coalesce?.maxWaitMs ?? DEFAULT_COALESCE_MAX_WAIT_MS,
+      },
+      now,
+      onDrain: (summary) => {
+        if (summary.changes === 0) return;
+        logger.info("drained", {
+          changes: summary.changes,
+          sent: summary.sent,
+          deleted: summary.deleted,
+          conversions: summary.conversions,
+          failed: summary.failed,
+          elapsedMs: summary.elapsedMs,
         });
-        if (window.reason === "aborted") break;
-        if (window.reason === "empty") failures = 0;
-        else {
-          // What was pending when the window closed; later arrivals wait for the next window.
-          const summary = await drain(
-            window.pending === undefined
-              ? { signal: hard }
-              : { signal: hard, maxChanges: window.pending },
-          );
-          failures = 0;
-          idle = summary.changes === 0 || summary.failed > 0;
-          logDrain(summary);
-        }
-      } catch (error) {
-        if (hard.aborted) break;
-        failures += 1;
-        waitMs = Math.min(MAX_WORKER_BACKOFF_MS, idleMs * 2 ** failures);
-        logger.error("worker drain failed", { error: errorMessage(error), retryInMs: waitMs });
-      }
-      if (idle) {
-        if (soft.aborted) break;
-        await sleep(waitMs, soft).catch(() => {});
-      }
-    }
+      },
+      onError: (error, retryInMs) =>
+        logger.error("worker drain failed", { error: errorMessage(error), retryInMs }),
+    });
   };
 
   const scheduledTasks = (): ScheduledTask[] => {
@@ -563,6 +590,14 @@ export function createWooBridge(
         run: (signal) => checkWebhooks({ signal }),
       });
     }
+    const taxCheckMs = config.schedule?.taxCheckIntervalMs ?? DEFAULT_TAX_CHECK_INTERVAL_MS;
+    if (taxCheckMs > 0) {
+      tasks.push({
+        name: "tax-settings",
+        nextDelayMs: () => taxCheckMs,
+        run: (signal) => checkTax({ signal }),
+      });
+    }
     const hour = config.schedule?.reconcileHourUtc ?? DEFAULT_RECONCILE_HOUR_UTC;
     if (hour !== false) {
       tasks.push({
@@ -571,12 +606,6 @@ export function createWooBridge(
         run: (signal) => reconcile({ signal }),
       });
     }
-    const retentionMs = config.deliveryRetentionMs ?? DEFAULT_DELIVERY_RETENTION_MS;
-    tasks.push({
-      name: "prune-deliveries",
-      nextDelayMs: () => 60 * 60_000,
-      run: async () => ({ pruned: open().store.pruneDeliveries(retentionMs) }),
-    });
     return tasks;
   };
 
@@ -591,7 +620,14 @@ export function createWooBridge(
       secrets: config.woocommerce.webhookSecrets ?? [],
       maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       logger,
-      ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}),
+      onOutcome: (outcome, statusCode, durationMs) => {
+        if (!outcome.ok && outcome.reason === "queue-unavailable") {
+          enqueueFailure ??= { at: new Date(now()).toISOString(), message: outcome.detail ?? "" };
+        } else if (outcome.ok && outcome.status === "queued") {
+          enqueueFailure = undefined;
+        }
+        options.onWebhook?.(outcome, statusCode, durationMs);
+      },
     });
     const port = config.port ?? DEFAULT_PORT;
     const host = config.host ?? "0.0.0.0";
@@ -675,6 +711,7 @@ export function createWooBridge(
     syncAll,
     reconcile,
     poll,
+    checkTaxSettings: checkTax,
     checkWebhooks,
     drain,
     status,

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
+import { parseNeuroonSettings } from "@neuroon/core/settings";
 
 /** The topics the bridge subscribes to (notes §3.1; `product.*` also fires for variations). */
 export const BRIDGE_WEBHOOK_TOPICS = [
@@ -21,6 +22,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 5 * 60_000;
 /** How far back each poll re-reads before the high-water mark (clock skew, same-second edits). */
 export const DEFAULT_POLL_OVERLAP_MS = 2 * 60_000;
 export const DEFAULT_WEBHOOK_CHECK_INTERVAL_MS = 60 * 60_000;
+/** Tax settings send no webhook: they are read again this often, and a change re-prices the catalog. */
+export const DEFAULT_TAX_CHECK_INTERVAL_MS = 5 * 60_000;
 /** The nightly reconcile runs at this UTC hour. */
 export const DEFAULT_RECONCILE_HOUR_UTC = 3;
 export const DEFAULT_WORKER_IDLE_MS = 1_000;
@@ -28,8 +31,6 @@ export const DEFAULT_WORKER_IDLE_MS = 1_000;
 export const DEFAULT_COALESCE_QUIET_MS = 1_000;
 /** …and the longest a change waits for the queue to go quiet. */
 export const DEFAULT_COALESCE_MAX_WAIT_MS = 10_000;
-/** How long a delivery id is remembered for deduplication. */
-export const DEFAULT_DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60_000;
 
 /** Configuration of {@link createWooBridge}. Secrets are never printed. */
 export interface WooBridgeConfig {
@@ -88,6 +89,8 @@ export interface WooBridgeConfig {
     webhookCheckIntervalMs?: number;
     /** `BRIDGE_RECONCILE_HOUR_UTC`; `false` turns the nightly reconcile off. Default 3. */
     reconcileHourUtc?: number | false;
+    /** `BRIDGE_TAX_CHECK_INTERVAL_SEC`; 0 turns the tax-settings check off. Default 5 min. */
+    taxCheckIntervalMs?: number;
   };
   engine?: {
     batchSize?: number;
@@ -104,7 +107,6 @@ export interface WooBridgeConfig {
    * webhooks goes out in few full batches. Conversions are reported without waiting.
    */
   coalesce?: { quietMs?: number; maxWaitMs?: number };
-  deliveryRetentionMs?: number;
 }
 
 /** One problem with the configuration: which setting, what is wrong, how to fix it. */
@@ -241,6 +243,8 @@ export function loadBridgeConfig(
   if (poll !== undefined) schedule.pollIntervalMs = poll;
   const check = seconds(env, "BRIDGE_WEBHOOK_CHECK_INTERVAL_SEC", issues, { allowZero: true });
   if (check !== undefined) schedule.webhookCheckIntervalMs = check;
+  const taxCheck = seconds(env, "BRIDGE_TAX_CHECK_INTERVAL_SEC", issues, { allowZero: true });
+  if (taxCheck !== undefined) schedule.taxCheckIntervalMs = taxCheck;
   if (reconcileHourUtc !== undefined) schedule.reconcileHourUtc = reconcileHourUtc;
 
   const coalesce: NonNullable<WooBridgeConfig["coalesce"]> = {};
@@ -302,8 +306,6 @@ function parseHttpUrl(value: string): URL | undefined {
     return undefined;
   }
 }
-
-const SHOP_API_KEY_RE = /^sk_[0-9a-f]{32}$/;
 
 /** Every problem in `config` for `purpose`, without throwing. Messages never include secret values. */
 export function findConfigIssues(
@@ -381,33 +383,20 @@ export function findConfigIssues(
       });
     }
   }
-  const neuroon = config.neuroon;
-  if (!neuroon?.shopId) {
-    issues.push({
-      variable: "NEUROON_SHOP_ID",
-      problem: "is not set.",
-      fix: "Copy the shop id (shop_…) from the Neuroon dashboard.",
-    });
-  }
-  if (!neuroon?.apiKey) {
-    issues.push({
-      variable: "NEUROON_API_KEY",
-      problem: "is not set.",
-      fix: "Copy the Shop API Key (sk_ followed by 32 hex characters) from the Neuroon dashboard.",
-    });
-  } else if (!SHOP_API_KEY_RE.test(neuroon.apiKey)) {
-    issues.push({
-      variable: "NEUROON_API_KEY",
-      problem: `is not a Shop API Key (expected sk_ followed by 32 lower-case hex characters; received ${neuroon.apiKey.length} characters).`,
-      fix: "Copy the Shop API Key again from the Neuroon dashboard; development and production keys differ.",
-    });
-  }
-  if (neuroon?.apiUrl !== undefined && !parseHttpUrl(neuroon.apiUrl)) {
-    issues.push({
-      variable: "NEUROON_API_URL",
-      problem: `must be an http(s) URL; received ${JSON.stringify(neuroon.apiUrl.slice(0, 80))}.`,
-      fix: "Leave it unset for production, or use https://dev-api.neuroon.ai.",
-    });
+  // The Neuroon settings follow core's one schema (the CLI and Medusa use the same).
+  const neuroon = parseNeuroonSettings({
+    shopId: config.neuroon?.shopId ?? "",
+    apiKey: config.neuroon?.apiKey ?? "",
+    ...(config.neuroon?.apiUrl !== undefined ? { apiUrl: config.neuroon.apiUrl } : {}),
+  });
+  if (!neuroon.success) {
+    for (const issue of neuroon.issues) {
+      issues.push({
+        variable: issue.variable ?? issue.path,
+        problem: `${issue.message}${issue.received === undefined ? "" : `; received ${issue.received}`}.`,
+        fix: issue.fix ?? "See the Configuration table in the bridge's README.",
+      });
+    }
   }
   if (!config.dataDir) {
     issues.push({
@@ -449,7 +438,8 @@ export function findConfigIssues(
 
 /**
  * Warnings that do not stop the bridge but usually mean deliveries will not arrive: WordPress'
- * `wp_safe_remote_request` refuses private or loopback hosts and ports other than 80, 443, 8080.
+ * `wp_safe_remote_request` refuses ports other than 80, 443 and 8080, and private or loopback
+ * hosts other than the store's own host (`wp_http_validate_url`: same host as `home` is allowed).
  */
 export function configWarnings(config: WooBridgeConfig): string[] {
   const warnings: string[] = [];
@@ -462,7 +452,8 @@ export function configWarnings(config: WooBridgeConfig): string[] {
       );
     }
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (host === "localhost" || isPrivateAddress(host)) {
+    const storeHost = parseHttpUrl(config.woocommerce.url)?.hostname.replace(/^\[|\]$/g, "");
+    if ((host === "localhost" || isPrivateAddress(host)) && host !== storeHost) {
       warnings.push(
         `BRIDGE_PUBLIC_URL points at ${host}, a private or loopback address: WooCommerce refuses to deliver there unless the store filters http_request_host_is_external.`,
       );

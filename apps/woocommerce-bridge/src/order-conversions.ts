@@ -158,6 +158,11 @@ export class OrderResolvingQueue implements ChangeQueue {
     return { ...change, payload: result.conversion };
   }
 
+  /** Passed through, so the engine keeps the leases of a long claim (see `ChangeQueue.renewLeases`). */
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    return (await this.#inner.renewLeases?.(ids, leaseMs)) ?? [];
+  }
+
   ack(ids: readonly string[]): Promise<void> {
     for (const id of ids) this.#outstanding.delete(id);
     return this.#inner.ack(ids);

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import type { ChangeInput, ChangeQueue, SyncStateStore } from "@neuroon/core";
-import { toWooGmt, WooCommerceError, type WooStoreReader } from "@neuroon/woocommerce";
+import { toWooGmt, type WooStoreReader } from "@neuroon/woocommerce";
 import type { BridgeStore } from "./bridge-store.js";
 import { orderChange } from "./order-conversions.js";
 
@@ -7,6 +8,8 @@ import { orderChange } from "./order-conversions.js";
 export const POLL_PRODUCTS_META_KEY = "woocommerce:poll:products-modified-after";
 /** State-store meta key of the orders high-water mark. */
 export const POLL_ORDERS_META_KEY = "woocommerce:poll:orders-modified-after";
+/** State-store meta key of the digest of the tax settings and rates the catalog was priced with. */
+export const TAX_SETTINGS_META_KEY = "woocommerce:tax-settings-digest";
 
 const PER_PAGE = 100;
 // Enqueue in chunks so one poll over a big import is a few transactions, not one per product.
@@ -46,6 +49,48 @@ interface Stamped {
 /** The later of two GMT stamps (`YYYY-MM-DDTHH:MM:SS`, which sort as text). */
 function later(a: string, b: string | null | undefined): string {
   return b && b > a ? b.slice(0, 19) : a;
+}
+
+/** What one tax-settings check found. */
+export interface TaxSettingsCheck {
+  /** True when the settings differ from the last check's: every product was re-queued. */
+  changed: boolean;
+  /** Products re-queued for re-pricing. */
+  products: number;
+}
+
+/**
+ * Re-prices the catalog when the store's tax settings change. WooCommerce sends no webhook for
+ * them (issue 14), so they are read again (bypassing the reader's cache) and compared, by digest,
+ * with the last ones seen; on a change every product is queued, and the engine re-reads and
+ * re-sends those whose shown price moved. The first check only records the digest.
+ */
+export async function checkTaxSettings(options: {
+  reader: WooStoreReader;
+  queue: ChangeQueue;
+  state: SyncStateStore;
+  /** Only record the current settings (before a full sync, which prices everything anyway). */
+  recordOnly?: boolean;
+  signal?: AbortSignal;
+}): Promise<TaxSettingsCheck> {
+  const { reader, queue, state, signal } = options;
+  const callOptions = signal ? { signal } : {};
+  const settings = await reader.getTaxSettings({ ...callOptions, refresh: true });
+  const digest = createHash("sha256").update(JSON.stringify(settings)).digest("hex");
+  const previous = await state.getMeta<string>(TAX_SETTINGS_META_KEY);
+  if (previous === digest) return { changed: false, products: 0 };
+  let products = 0;
+  if (previous !== undefined && !options.recordOnly) {
+    for await (const ids of reader.productIdPages(callOptions)) {
+      await queue.enqueue(
+        ids.map((id) => ({ kind: "product", key: String(id), origin: "tax-settings" })),
+      );
+      products += ids.length;
+    }
+  }
+  // Recorded only after every product was queued: a crash in between re-queues, never skips.
+  await state.setMeta(TAX_SETTINGS_META_KEY, digest);
+  return { changed: previous !== undefined && !options.recordOnly, products };
 }
 
 async function* pages<T>(
@@ -129,23 +174,16 @@ export async function pollStoreChanges(options: PollOptions): Promise<PollResult
       nextProducts = later(nextProducts, item.date_modified_gmt);
     }
   }
-  // Variation edits do not touch the parent's date_modified (WooCommerce #9531): ask for them too.
-  try {
-    for await (const items of pages<Stamped>(
-      reader,
-      "variations",
-      { ...dateParams(productsMark), _fields: "id,parent_id,date_modified_gmt" },
-      signal,
-    )) {
-      for (const item of items) {
-        if (item.parent_id) parents.add(item.parent_id);
-        nextProducts = later(nextProducts, item.date_modified_gmt);
-      }
+  // Variation edits may not touch the parent's date_modified (WooCommerce #9531): ask for them
+  // too. WooCommerce < 10.3 has no store-wide /variations; the reader asks once and remembers.
+  for await (const items of reader.globalVariationPages(
+    { ...dateParams(productsMark), _fields: "id,parent_id,date_modified_gmt" },
+    signal ? { signal } : {},
+  )) {
+    for (const item of items) {
+      if (item.parent_id) parents.add(item.parent_id);
+      nextProducts = later(nextProducts, item.date_modified_gmt ?? null);
     }
-  } catch (error) {
-    // WooCommerce < 10.3 has no store-wide /variations: variation-only edits then wait for the
-    // webhook or the nightly reconcile.
-    if (!(WooCommerceError.isWooCommerceError(error) && error.status === 404)) throw error;
   }
   const productChanges: ChangeInput[] = [...parents].map((id) => ({
     kind: "product",

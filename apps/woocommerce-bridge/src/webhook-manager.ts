@@ -7,7 +7,7 @@ export interface WooWebhookRecord {
   status: "active" | "paused" | "disabled" | string;
   topic: string;
   delivery_url: string;
-  /** Only in the `edit` context. */
+  /** WooCommerce 10 never returns it (not even with `context=edit`); older stores may. */
   secret?: string;
 }
 
@@ -27,6 +27,14 @@ export interface EnsureWebhooksOptions {
   topics: readonly string[];
   /** Webhook name prefix shown in wp-admin. */
   name?: string;
+  /**
+   * Which secret the bridge gave which webhook. WooCommerce never returns a webhook's secret, so
+   * without this every check would have to set it again; with it a second setup changes nothing.
+   */
+  secrets?: {
+    has(webhookId: number, secret: string): boolean;
+    remember(webhookId: number, secret: string): void;
+  };
   signal?: AbortSignal;
 }
 
@@ -98,6 +106,7 @@ export async function ensureWebhooks(
         { name: `${name}: ${topic}`, topic, delivery_url: deliveryUrl, secret, status: "active" },
         callOptions,
       );
+      options.secrets?.remember(response.data.id, secret);
       actions.push({ topic, id: response.data.id, action: "created" });
       continue;
     }
@@ -107,8 +116,13 @@ export async function ensureWebhooks(
       update.status = "active";
       changes.push(`status ${keep.status} → active`);
     }
-    // Outside the edit context the secret is not shown; set it then, to be sure it matches.
-    if (keep.secret !== secret) {
+    // The secret is compared when the store shows it; otherwise it is set unless the bridge
+    // remembers giving this webhook this very secret.
+    const secretMatches =
+      keep.secret !== undefined
+        ? keep.secret === secret
+        : (options.secrets?.has(keep.id, secret) ?? false);
+    if (!secretMatches) {
       update.secret = secret;
       changes.push("secret");
     }
@@ -117,6 +131,7 @@ export async function ensureWebhooks(
       continue;
     }
     await reader.request("put", `webhooks/${keep.id}`, {}, update, callOptions);
+    if (update.secret !== undefined) options.secrets?.remember(keep.id, secret);
     const onlyStatus = changes.length === 1 && update.status !== undefined;
     actions.push({ topic, id: keep.id, action: onlyStatus ? "reactivated" : "updated", changes });
   }

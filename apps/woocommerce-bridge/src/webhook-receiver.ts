@@ -9,9 +9,8 @@ import { orderChange } from "./order-conversions.js";
 export type WebhookOutcome =
   | { ok: true; status: "ping"; webhookId: number }
   | { ok: true; status: "queued"; topic: string; keys: string[] }
-  | { ok: true; status: "duplicate"; topic: string }
   | { ok: true; status: "ignored"; topic: string; reason: string }
-  | { ok: false; reason: string; message: string };
+  | { ok: false; reason: string; message: string; detail?: string };
 
 export interface WebhookReceiverOptions {
   queue: ChangeQueue;
@@ -94,7 +93,7 @@ export function changesForEvent(
 /**
  * The webhook endpoint as a `node:http` handler. In order: body size cap (413), the unsigned
  * creation ping (200), the signature over the raw bytes (401, before anything is parsed), the JSON
- * (400), the delivery id already seen (200, nothing queued), then the durable enqueue; the answer
+ * (400), then the durable enqueue; the answer
  * (200) is sent only after the enqueue committed. A queue that cannot write answers 503, so
  * WooCommerce records a failure rather than the bridge losing the event silently.
  */
@@ -105,7 +104,8 @@ export function createWebhookHandler(
   return async (req, res) => {
     const startedAt = performance.now();
     const answer = (statusCode: number, outcome: WebhookOutcome) => {
-      const body = JSON.stringify(outcome);
+      // `detail` (the queue's error) is for the operator's /healthz, not for the caller.
+      const body = JSON.stringify(outcome, (key, value) => (key === "detail" ? undefined : value));
       if (!res.headersSent) {
         res.writeHead(statusCode, {
           "content-type": "application/json; charset=utf-8",
@@ -185,17 +185,12 @@ export function createWebhookHandler(
       answer(200, { ok: true, status: "ping", webhookId: webhook.webhookId });
       return;
     }
+    // No deduplication on X-WC-Webhook-Delivery-ID: it is not unique (see BridgeStore).
     const { topic, deliveryId } = webhook;
     try {
-      if (deliveryId !== undefined && store.hasDelivery(deliveryId)) {
-        logger.info("webhook duplicate delivery", { topic, deliveryId });
-        answer(200, { ok: true, status: "duplicate", topic });
-        return;
-      }
       const plan = changesForEvent(webhook);
       if ("ignored" in plan) {
         logger.info("webhook acknowledged and ignored", { topic, reason: plan.ignored });
-        if (deliveryId !== undefined) store.recordDelivery(deliveryId, topic, webhook.resourceId);
         answer(200, { ok: true, status: "ignored", topic, reason: plan.ignored });
         return;
       }
@@ -204,8 +199,6 @@ export function createWebhookHandler(
         (change) => change.kind !== "conversion" || !store.isOrderReported(change.key),
       );
       if (changes.length > 0) await queue.enqueue(changes);
-      // Recorded after the enqueue committed: a crash in between re-processes, never loses.
-      if (deliveryId !== undefined) store.recordDelivery(deliveryId, topic, webhook.resourceId);
       const keys = changes.map((change) => change.key);
       logger.info("webhook queued", { topic, deliveryId, keys });
       answer(200, { ok: true, status: "queued", topic, keys });
@@ -216,6 +209,7 @@ export function createWebhookHandler(
         reason: "queue-unavailable",
         message:
           "The change could not be written to the durable queue; it will be caught by the next poll.",
+        detail: errorMessage(error),
       });
     }
   };

@@ -106,12 +106,25 @@ describe("WooCommerce bridge end to end (fake WooCommerce + emulator over loopba
     });
   });
 
-  it("a replayed delivery (same delivery id) is acknowledged and not processed again", async () => {
-    const product = syncedSimple()[1] as FakeProduct;
-    const [delivery] = await h.fake.deliverWebhook("product.updated", product.id);
-    if (!delivery) throw new Error("no delivery");
-    const replay = await postWebhook(webhookUrl, delivery.body, delivery.headers);
-    expect(replay).toMatchObject({ status: 200, json: { status: "duplicate" } });
+  it("deliveries sharing a delivery id (as WooCommerce's, one per webhook and second) are all processed", async () => {
+    const [first, second] = syncedSimple().slice(1, 3) as [FakeProduct, FakeProduct];
+    h.fake.store.updateProduct(first.id, { name: "Same-second rename 1" });
+    h.fake.store.updateProduct(second.id, { name: "Same-second rename 2" });
+    const [a] = await h.fake.deliverWebhook("product.updated", first.id);
+    const [b] = await h.fake.deliverWebhook("product.updated", second.id);
+    if (!a || !b) throw new Error("no delivery");
+    const sharedId = a.headers["x-wc-webhook-delivery-id"] as string;
+    const replay = await postWebhook(webhookUrl, b.body, {
+      ...b.headers,
+      "x-wc-webhook-delivery-id": sharedId,
+    });
+    expect(replay).toMatchObject({ status: 200, json: { status: "queued" } });
+    await waitFor(
+      () =>
+        emuProduct(String(first.id))?.name === "Same-second rename 1" &&
+        emuProduct(String(second.id))?.name === "Same-second rename 2",
+      { what: "both renames in the emulator" },
+    );
   });
 
   it("forged, missing and re-serialized signatures get 401", async () => {
@@ -553,7 +566,7 @@ describe("WooCommerce bridge end to end (fake WooCommerce + emulator over loopba
     expect(await response.json()).toMatchObject({ ok: true, listening: true });
   });
 
-  it("shuts down gracefully and a restarted bridge does not re-process a delivery", async () => {
+  it("shuts down gracefully and a restarted bridge accepts a re-sent delivery (a re-read is idempotent)", async () => {
     const product = syncedSimple()[16] as FakeProduct;
     const [delivery] = await h.fake.deliverWebhook("product.updated", product.id);
     if (!delivery) throw new Error("no delivery");
@@ -562,7 +575,7 @@ describe("WooCommerce bridge end to end (fake WooCommerce + emulator over loopba
     const restarted = h.makeBridge();
     await restarted.start();
     const replay = await postWebhook(webhookUrl, delivery.body, delivery.headers);
-    expect(replay).toMatchObject({ status: 200, json: { status: "duplicate" } });
+    expect(replay).toMatchObject({ status: 200, json: { status: "queued" } });
     bridge = restarted;
   });
 });

@@ -94,6 +94,20 @@ describe("loadBridgeConfig", () => {
     expect(error.message).toContain("WOOCOMMERCE_URL: must be an http(s) URL");
   });
 
+  it("checks the Neuroon settings with core's schema: an upper-case hex key is a key, as for the client", () => {
+    const upper = "sk_0123456789ABCDEF0123456789ABCDEF";
+    expect(loadBridgeConfig({ ...ENV, NEUROON_API_KEY: upper }).neuroon.apiKey).toBe(upper);
+    const error = issuesOf(() =>
+      loadBridgeConfig({ ...ENV, NEUROON_API_KEY: "sk_0123", NEUROON_API_URL: "ftp://x" }),
+    );
+    expect(error.issues.map((issue) => issue.variable).sort()).toEqual([
+      "NEUROON_API_KEY",
+      "NEUROON_API_URL",
+    ]);
+    expect(error.message).toContain("NEUROON_API_KEY: is not a Shop API Key");
+    expect(error.message).toContain("it is 7 characters long");
+  });
+
   it("does not ask for webhook settings when syncing or reconciling", () => {
     const {
       WOOCOMMERCE_WEBHOOK_SECRET: _a,

@@ -7,6 +7,17 @@
 // is resident memory the pass never needs (1,000,000 products: ~250 MiB peak RSS without it,
 // ~170 MiB with it, same speed; docs/benchmarks.md). Package managers' bin shims and `env -S`
 // pass it on.
-import { main } from "../dist/index.js";
 
+// Checked before anything is imported: on an older Node, undici 8 or node:sqlite would fail with a
+// stack trace; this says what to do in one line. Keep in step with `engines` and ./dev.
+const MIN_NODE = [22, 19];
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+  process.stderr.write(
+    `neuroon needs Node ${MIN_NODE.join(".")} or newer; this is Node ${process.versions.node}. Install a current Node LTS (https://nodejs.org) and run it again.\n`,
+  );
+  process.exit(1);
+}
+
+const { main } = await import("../dist/index.js");
 await main(process.argv.slice(2));

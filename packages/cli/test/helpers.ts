@@ -4,6 +4,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "@neuroon/emulator";
+import { vi } from "vitest";
+
+/** How long a test waits for a condition or a child process: vitest.shared.ts's one setting. */
+export const TEST_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
 
 /** The launcher a user runs; tests spawn it so they cover argument parsing, output and exit codes. */
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/neuroon.js");
@@ -46,7 +50,7 @@ export function runCli(
       {
         env,
         cwd: options.cwd ?? process.cwd(),
-        timeout: options.timeoutMs ?? 30_000,
+        timeout: options.timeoutMs ?? TEST_TIMEOUT_MS,
         encoding: "utf8",
       },
       (error, stdout, stderr) => {
@@ -128,5 +132,25 @@ export function parseJson<T = Record<string, unknown>>(run: CliRun): T {
     throw new Error(
       `stdout is not JSON (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`,
     );
+  }
+}
+
+/**
+ * Waits until the shop's queue file has no change waiting for a retry delay: the backoff after a
+ * failure is over, so the next run delivers them (instead of sleeping for the backoff's length).
+ */
+export async function waitForQueueReady(dataDir: string): Promise<void> {
+  const { openSqliteQueue } = await import("@neuroon/core");
+  const queue = openSqliteQueue({ path: join(dataDir, `${SHOP_ID}.db`) });
+  try {
+    await vi.waitFor(
+      async () => {
+        const stats = await queue.stats();
+        if (stats.delayed > 0) throw new Error(`${stats.delayed} changes still wait for a retry`);
+      },
+      { timeout: TEST_TIMEOUT_MS, interval: 100 },
+    );
+  } finally {
+    await queue.close();
   }
 }

@@ -55,6 +55,44 @@ describe("Progress", () => {
     expect(stderr()).toBe("Reading: 600 bytes, 100/s\nReading: 600 bytes, 85.7/s\n");
   });
 
+  it("prints a plain line at least every 5 s while nothing moves, saying it waits for the rate limit", () => {
+    let nowMs = 0;
+    const ticks: (() => void)[] = [];
+    let stopped = false;
+    const { output, stderr } = fakeOutput({ isTTY: false });
+    const progress = new Progress(output, "Syncing", {
+      unit: "changes",
+      total: 1_000,
+      now: () => nowMs,
+      every: (ms, tick) => {
+        expect(ms).toBeLessThanOrEqual(1_000);
+        ticks.push(tick);
+        return () => {
+          stopped = true;
+        };
+      },
+    });
+    const tickAt = (ms: number) => {
+      nowMs = ms;
+      for (const tick of ticks) tick();
+    };
+    progress.update(500);
+    tickAt(3_000);
+    expect(stderr()).toBe("");
+    progress.waitFor(41_000);
+    expect(stderr()).toBe(
+      "Syncing: 500/1,000 changes (50%), 167/s, ETA 0:03; waiting 41 s for the rate-limit window\n",
+    );
+    // Nothing moves for 41 s: a line per heartbeat tick once 4 s have passed, so never 5 s silent.
+    for (let ms = 4_000; ms <= 48_000; ms += 1_000) tickAt(ms);
+    const lines = stderr().trim().split("\n");
+    expect(lines).toHaveLength(12);
+    expect(lines[1]).toContain("waiting 37 s for the rate-limit window");
+    expect(lines.at(-1)).not.toContain("waiting");
+    progress.finish();
+    expect(stopped).toBe(true);
+  });
+
   it("stays silent with --json when stderr is not a terminal", () => {
     let nowMs = 0;
     const { output, stderr } = fakeOutput({ isTTY: false, json: true });

@@ -2,7 +2,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { openSqliteQueue } from "@neuroon/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, parseJson, product, SHOP_ID, startHarness } from "./helpers.js";
+import {
+  type Harness,
+  parseJson,
+  product,
+  SHOP_ID,
+  startHarness,
+  waitForQueueReady,
+} from "./helpers.js";
 
 let h: Harness;
 let dataDir: string;
@@ -98,7 +105,7 @@ describe("neuroon queue", () => {
     expect(json.failures[0]?.error).toContain("carry no product data");
 
     const feed = await h.write("webhook.jsonl", `${JSON.stringify(product("webhook-only"))}\n`);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await waitForQueueReady(dataDir);
     const withFeed = await run(["queue", "retry", "--feed", feed]);
     expect(withFeed.code).toBe(0);
     expect(h.emulator.snapshot(SHOP_ID).map((p) => p.externalId)).toEqual(["webhook-only"]);

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { openSqliteQueue } from "@neuroon/core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   API_KEY,
   allOutput,
@@ -13,6 +13,8 @@ import {
   product,
   SHOP_ID,
   startHarness,
+  TEST_TIMEOUT_MS,
+  waitForQueueReady,
 } from "./helpers.js";
 
 let h: Harness;
@@ -193,7 +195,7 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     expect(h.emulator.snapshot(SHOP_ID)).toHaveLength(0);
 
     h.emulator.faults.clear();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await waitForQueueReady(dataDir);
     const recovered = await run(["sync", feed]);
     expect(recovered.code).toBe(0);
     expect(
@@ -244,7 +246,8 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
 
   it("loses nothing when killed mid-sync: the queue keeps the changes and a rerun delivers them", async () => {
     const feed = await h.write("crash.jsonl", jsonl([product("k1"), product("k2"), product("k3")]));
-    h.emulator.faults.delay(5_000, {
+    // Held until the child is killed, however slowly a busy machine lets it start.
+    h.emulator.faults.delay(TEST_TIMEOUT_MS, {
       times: 1,
       match: { method: "POST", path: `/api/plugin/shops/${SHOP_ID}/products/sync` },
     });
@@ -256,13 +259,16 @@ line name",5,EUR,https://cli-shop.example/c3,,1,blue`,
     const exited = new Promise((resolve) => child.once("exit", resolve));
     const path = join(dataDir, `${SHOP_ID}.db`);
     let inFlight = 0;
-    for (let i = 0; i < 100 && inFlight === 0; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      if (!existsSync(path)) continue;
-      const queue = openSqliteQueue({ path });
-      inFlight = (await queue.stats()).inFlight;
-      await queue.close();
-    }
+    await vi.waitFor(
+      async () => {
+        if (!existsSync(path)) throw new Error("the queue file does not exist yet");
+        const queue = openSqliteQueue({ path });
+        inFlight = (await queue.stats()).inFlight;
+        await queue.close();
+        if (inFlight === 0) throw new Error("nothing claimed yet");
+      },
+      { timeout: TEST_TIMEOUT_MS, interval: 50 },
+    );
     expect(inFlight).toBe(3);
     child.kill("SIGKILL");
     await exited;

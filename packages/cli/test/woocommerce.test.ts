@@ -2,8 +2,16 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allOutput, BIN, type Harness, parseJson, SHOP_ID, startHarness } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  allOutput,
+  BIN,
+  type Harness,
+  parseJson,
+  SHOP_ID,
+  startHarness,
+  TEST_TIMEOUT_MS,
+} from "./helpers.js";
 
 const CONSUMER_KEY = "ck_cli_0123456789abcdef";
 const CONSUMER_SECRET = "cs_cli_fedcba9876543210fedcba";
@@ -144,6 +152,10 @@ describe("neuroon woocommerce against a fake store and the emulator", () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toContain("credentials OK");
     expect(human.stdout).toMatch(/product\.updated\s+#\d+ unchanged/);
+    expect(human.stdout).toContain("Nothing changed: every webhook was already in place.");
+    // Each warning once (it used to be printed with the result and again on stderr).
+    const output = `${human.stdout}\n${human.stderr}`;
+    expect(output.split("\n").filter((line) => line.includes("plain http"))).toHaveLength(1);
   });
 
   it("sync sends the catalog and reports a summary", async () => {
@@ -189,10 +201,14 @@ describe("neuroon woocommerce against a fake store and the emulator", () => {
     const exited = new Promise<number | null>((resolve) =>
       child.on("exit", (code) => resolve(code)),
     );
-    const deadline = Date.now() + 15_000;
-    while (!stdout.includes("\n") && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await vi
+      .waitFor(
+        () => {
+          if (!stdout.includes("\n")) throw new Error("the bridge has not printed its URL yet");
+        },
+        { timeout: TEST_TIMEOUT_MS, interval: 25 },
+      )
+      .catch(() => {});
     const url = stdout.split("\n")[0] ?? "";
     expect(url, stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const ping = await fetch(`${url}/woocommerce/webhooks`, {

@@ -5,7 +5,12 @@ import {
   validateShopId,
 } from "./config.js";
 import { ConfigurationError } from "./errors.js";
-import { RateLimiter, type RateLimitsOptions, type SleepFunction } from "./rate-limit.js";
+import {
+  RateLimiter,
+  type RateLimitsOptions,
+  type RateLimitWaitEvent,
+  type SleepFunction,
+} from "./rate-limit.js";
 import { type RequestHooks, RequestSender } from "./request.js";
 import { ConversionsResource } from "./resources/conversions.js";
 import { ProductsResource } from "./resources/products.js";
@@ -46,6 +51,11 @@ export interface NeuroonClientOptions extends RequestHooks {
   maxRetryAfterMs?: number | undefined;
   /** Per-bucket client-side limits, or `false` to turn pacing off. */
   rateLimits?: RateLimitsOptions | false | undefined;
+  /**
+   * Called when a request must wait for its bucket's rate-limit window, before the wait: lets a
+   * long run say why nothing moves ("waiting 41 s for the rate-limit window"). Must not throw.
+   */
+  onRateLimitWait?: ((event: RateLimitWaitEvent) => void) | undefined;
   /** undici dispatcher (Agent, ProxyAgent, MockAgent); default: undici's global one. */
   dispatcher?: Dispatcher | undefined;
   /** Backoff and pacing sleep; injected by tests. */
@@ -110,7 +120,7 @@ export class NeuroonClient {
     this.serverClock = new ServerClock(now);
     let limiter: RateLimiter;
     try {
-      limiter = new RateLimiter(options.rateLimits, { now, sleep });
+      limiter = new RateLimiter(options.rateLimits, { now, sleep }, options.onRateLimitWait);
     } catch (error) {
       throw new ConfigurationError(`Invalid rateLimits option: ${(error as Error).message}`);
     }

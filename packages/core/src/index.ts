@@ -100,6 +100,7 @@ export {
   type RateLimitBucket,
   type RateLimitRule,
   type RateLimitsOptions,
+  type RateLimitWaitEvent,
   type SleepFunction,
 } from "./rate-limit.js";
 export type {
@@ -183,6 +184,15 @@ export type {
   SyncPhase,
   SyncSummary,
 } from "./sync/types.js";
+export {
+  DEFAULT_WORKER_IDLE_MS,
+  DEFAULT_WORKER_MAX_BACKOFF_MS,
+  type DrainRequest,
+  drainCoalesced,
+  runWorkerLoop,
+  type WorkerLoopOptions,
+  type WorkerTurnOptions,
+} from "./sync/worker-loop.js";
 export type { Dispatcher } from "./transport.js";
 export type {
   ConversionItem,

@@ -38,6 +38,20 @@ function blockingClock() {
 }
 
 describe("SlidingWindowLimiter", () => {
+  it("tells onWait how long a request waits for the window, before it waits", async () => {
+    const clock = virtualClock();
+    const waits: { bucket: string; waitMs: number; atMs: number }[] = [];
+    const limiter = new RateLimiter({ sync: { limit: 2, windowMs: 60_000 } }, clock, (event) =>
+      waits.push({ ...event, atMs: clock.nowMs }),
+    );
+    await limiter.acquire("sync");
+    clock.nowMs = 19_000;
+    await limiter.acquire("sync");
+    await limiter.acquire("sync");
+    expect(waits).toEqual([{ bucket: "sync", waitMs: 41_000 + ARRIVAL_GUARD_MS, atMs: 19_000 }]);
+    expect(clock.sleeps).toEqual([41_000 + ARRIVAL_GUARD_MS]);
+  });
+
   it("lets `limit` sends through at once, then waits for the oldest to leave the window", async () => {
     const clock = virtualClock();
     const limiter = new SlidingWindowLimiter({ limit: 3, windowMs: 1_000 }, clock);

@@ -57,6 +57,12 @@ export interface LimiterTiming {
   sleep: SleepFunction;
 }
 
+/** A request that waits for its rate-limit bucket's window: which bucket, and for how long. */
+export interface RateLimitWaitEvent {
+  bucket: RateLimitBucket;
+  waitMs: number;
+}
+
 /** Identifies one send so a later response can be matched to it. */
 export interface RateLimitTicket {
   readonly sequence: number;
@@ -86,8 +92,15 @@ export class SlidingWindowLimiter {
   #serverRemaining: number | undefined;
   #serverBudgetUntil = 0;
 
-  /** `guardMs`: see {@link ARRIVAL_GUARD_MS}. */
-  constructor(rule: RateLimitRule, timing: LimiterTiming, guardMs = 0) {
+  readonly #onWait: ((waitMs: number) => void) | undefined;
+
+  /** `guardMs`: see {@link ARRIVAL_GUARD_MS}. `onWait` hears of every wait before it starts. */
+  constructor(
+    rule: RateLimitRule,
+    timing: LimiterTiming,
+    guardMs = 0,
+    onWait?: (waitMs: number) => void,
+  ) {
     if (!Number.isInteger(rule.limit) || rule.limit < 1) {
       throw new RangeError(`Rate limit must be a positive integer, received ${rule.limit}.`);
     }
@@ -98,6 +111,7 @@ export class SlidingWindowLimiter {
     this.#windowMs = rule.windowMs;
     this.#timing = timing;
     this.#guardMs = guardMs;
+    this.#onWait = onWait;
   }
 
   /** Requests waiting for a slot. */
@@ -189,6 +203,11 @@ export class SlidingWindowLimiter {
       while (this.#queue.length > 0) {
         const waitMs = this.waitMs();
         if (waitMs > 0) {
+          try {
+            this.#onWait?.(waitMs);
+          } catch {
+            // A listener's failure must not stall the queue.
+          }
           this.#pumpSleep = new AbortController();
           try {
             await this.#timing.sleep(waitMs, this.#pumpSleep.signal);
@@ -219,7 +238,11 @@ export class RateLimiter {
   readonly #enabled: boolean;
   readonly #now: () => number;
 
-  constructor(options: RateLimitsOptions | false | undefined, timing: LimiterTiming) {
+  constructor(
+    options: RateLimitsOptions | false | undefined,
+    timing: LimiterTiming,
+    onWait?: (event: RateLimitWaitEvent) => void,
+  ) {
     this.#enabled = options !== false;
     this.#now = timing.now;
     if (options === false) return;
@@ -233,7 +256,11 @@ export class RateLimiter {
     }
     for (const bucket of Object.keys(DEFAULT_RATE_LIMITS) as RateLimitBucket[]) {
       const rule = options?.[bucket] ?? DEFAULT_RATE_LIMITS[bucket];
-      this.#buckets.set(bucket, new SlidingWindowLimiter(rule, timing, ARRIVAL_GUARD_MS));
+      const onBucketWait = onWait && ((waitMs: number) => onWait({ bucket, waitMs }));
+      this.#buckets.set(
+        bucket,
+        new SlidingWindowLimiter(rule, timing, ARRIVAL_GUARD_MS, onBucketWait),
+      );
     }
   }
 

@@ -16,7 +16,7 @@ export {
   type RecordedRequest,
   startFakeWooCommerce,
 } from "./server.js";
-export { FakeStore, type Json } from "./store.js";
+export { escapeTermName, FakeStore, type Json } from "./store.js";
 export type * from "./types.js";
 export { VERSION } from "./version.js";
 export { isValidTopic, type WebhookDelivery, WebhookRegistry } from "./webhooks.js";

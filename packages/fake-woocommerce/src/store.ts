@@ -39,9 +39,9 @@ export class FakeStore {
   ) {
     for (const product of catalog.products) this.products.set(product.id, clone(product));
     for (const variation of catalog.variations) this.variations.set(variation.id, clone(variation));
-    for (const term of catalog.categories) this.categories.set(term.id, clone(term));
-    for (const term of catalog.brands) this.brands.set(term.id, clone(term));
-    for (const term of catalog.tags) this.tags.set(term.id, clone(term));
+    for (const term of catalog.categories) this.categories.set(term.id, storedTerm(term));
+    for (const term of catalog.brands) this.brands.set(term.id, storedTerm(term));
+    for (const term of catalog.tags) this.tags.set(term.id, storedTerm(term));
     for (const order of catalog.orders) this.orders.set(order.id, clone(order));
     this.taxRates = clone(catalog.taxRates);
     this.settings = clone(catalog.settings);
@@ -665,6 +665,22 @@ export class FakeStore {
   }
 }
 
+/**
+ * A term name as WordPress stores it: the `pre_term_name` filters end with `_wp_specialchars`, so
+ * `&`, `<` and `>` are kept as entities (existing entities are not encoded twice) and the REST API
+ * returns `T-Shirts &amp; Tops` for a category saved as `T-Shirts & Tops`.
+ */
+export function escapeTermName(name: string): string {
+  return name
+    .replace(/&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#x[0-9a-fA-F]+);)/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+}
+
+function storedTerm(term: FakeTerm): FakeTerm {
+  return { ...clone(term), name: escapeTermName(term.name) };
+}
+
 function putTerm(
   terms: Map<number, FakeTerm>,
   fields: Partial<FakeTerm> & { name: string },
@@ -680,6 +696,7 @@ function putTerm(
     menu_order: 0,
     ...existing,
     ...fields,
+    name: escapeTermName(fields.name),
   };
   terms.set(id, term);
   return term;

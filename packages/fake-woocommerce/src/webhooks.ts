@@ -48,6 +48,8 @@ export class WebhookRegistry {
   readonly deliveries: WebhookDelivery[] = [];
   /** Deliveries still to lose silently (a crashed Action Scheduler run, a dropped queue). */
   dropNext = 0;
+  /** Queued deliveries (Action Scheduler's pending actions), one per webhook and resource. */
+  readonly #queued = new Map<string, { webhook: FakeWebhook; resourceId: number }>();
 
   constructor(
     private readonly store: FakeStore,
@@ -86,8 +88,11 @@ export class WebhookRegistry {
     return webhook;
   }
 
-  /** `GET /webhooks/{id}` JSON; `secret` only in the edit context. */
-  serialize(webhook: FakeWebhook, context = "view"): Json {
+  /**
+   * `GET /webhooks/{id}` JSON. Never the `secret`: WooCommerce 10 leaves it out of every answer,
+   * even with `context=edit` (measured on a real store, issue 14).
+   */
+  serialize(webhook: FakeWebhook, _context = "view"): Json {
     const [resource, event] = webhook.topic.split(".");
     const base = `${this.store.homeUrl.replace(/\/+$/, "")}/wp-json/wc/v3`;
     const json: Json = {
@@ -108,7 +113,6 @@ export class WebhookRegistry {
         collection: [{ href: `${base}/webhooks` }],
       },
     };
-    if (context === "edit") json.secret = webhook.secret;
     return json;
   }
 
@@ -149,14 +153,46 @@ export class WebhookRegistry {
     return results;
   }
 
+  /**
+   * Queues `topic` for `resourceId` like a real store: a change schedules
+   * `woocommerce_deliver_webhook_async` in Action Scheduler, at most one pending per webhook and
+   * resource, and nothing is sent until {@link runQueue} (WP-Cron) runs.
+   */
+  enqueue(topic: string, resourceId: number): void {
+    for (const webhook of this.webhooks.values()) {
+      if (webhook.status !== "active" || webhook.topic !== topic) continue;
+      this.#queued.set(`${webhook.id}:${resourceId}`, { webhook, resourceId });
+    }
+  }
+
+  /** Deliveries waiting for {@link runQueue}. */
+  get queued(): number {
+    return this.#queued.size;
+  }
+
+  /**
+   * Sends every queued delivery back to back, as Action Scheduler does when WP-Cron runs: within
+   * one second they share their webhook's delivery id.
+   */
+  async runQueue(): Promise<WebhookDelivery[]> {
+    const due = [...this.#queued.values()];
+    this.#queued.clear();
+    const results: WebhookDelivery[] = [];
+    for (const { webhook, resourceId } of due) {
+      if (webhook.status !== "active") continue;
+      results.push(await this.deliverTo(webhook, resourceId));
+    }
+    return results;
+  }
+
   /** Delivers one event to one webhook regardless of its topic subscription. */
   async deliverTo(webhook: FakeWebhook, resourceId: number): Promise<WebhookDelivery> {
     const [resource = "", event = ""] = webhook.topic.split(".");
     const body = phpJsonEncode(this.buildPayload(webhook.topic, resourceId)).trim();
+    // WooCommerce: `wp_hash( $this->get_id() . strtotime( 'now' ) )`, so every delivery of one
+    // webhook within the same second carries the same id (class-wc-webhook.php).
     const deliveryId = createHash("md5")
-      .update(
-        `${webhook.id}${Math.floor(this.now().getTime() / 1000)}${randomBytes(4).toString("hex")}`,
-      )
+      .update(`${webhook.id}${Math.floor(this.now().getTime() / 1000)}`)
       .digest("hex");
     // `wp_specialchars_decode($secret)` keys the HMAC.
     const key = webhook.secret

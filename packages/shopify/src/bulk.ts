@@ -1,4 +1,4 @@
-import { backoffDelayMs, sleep as coreSleep } from "@neuroon/core";
+import { backoffDelayMs, sleep as coreSleep, StoreError } from "@neuroon/core";
 import type { AdminGraphql } from "./admin-graphql.js";
 import type { ShopifyProductNode, ShopifyVariantNode } from "./admin-types.js";
 import { BulkOperationError } from "./errors.js";
@@ -130,6 +130,7 @@ export async function runBulkQuery(
         `Shopify refused the bulk query on ${admin.shop}: ${userErrors.map((e) => e.message).join("; ")}`,
         {
           errorCode: userErrors[0]?.code ?? undefined,
+          kind: "invalid-request",
         },
       );
     }
@@ -151,7 +152,7 @@ export async function runBulkQuery(
       throw new BulkOperationError(
         `Bulk operation ${node.id} on ${admin.shop} ended ${node.status}${node.errorCode ? ` (${node.errorCode})` : ""}`,
         {
-          status: node.status,
+          operationStatus: node.status,
           errorCode: node.errorCode ?? undefined,
         },
       );
@@ -159,7 +160,7 @@ export async function runBulkQuery(
     if (now() > deadline)
       throw new BulkOperationError(
         `Bulk operation ${node.id} on ${admin.shop} did not finish in time`,
-        { status: node.status },
+        { operationStatus: node.status, kind: "timeout" },
       );
     if (waiter) await waiter.waitFor(admin.shop, operation.id, pollIntervalMs, signal);
     else await sleep(pollIntervalMs, signal);
@@ -176,7 +177,10 @@ export async function* readJsonl(
   const doFetch = options.fetch ?? fetch;
   const response = await doFetch(url, options.signal ? { signal: options.signal } : {});
   if (!response.ok || !response.body) {
-    throw new BulkOperationError(`Downloading the bulk result failed with HTTP ${response.status}`);
+    throw new BulkOperationError(
+      `Downloading the bulk result failed with HTTP ${response.status}`,
+      { status: response.status, kind: StoreError.kindForStatus(response.status) },
+    );
   }
   let buffered = "";
   let lineNumber = 0;
@@ -188,6 +192,7 @@ export async function* readJsonl(
     } catch (error) {
       throw new BulkOperationError(
         `Bulk result line ${lineNumber} is not JSON: ${(error as Error).message}`,
+        { kind: "invalid-response" },
       );
     }
   };

@@ -118,7 +118,11 @@ describe("bulk operations against the fake", () => {
       pollIntervalMs: 10,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BulkOperationError);
-    expect(error).toMatchObject({ status: "FAILED", errorCode: "TIMEOUT" });
+    expect(error).toMatchObject({
+      operationStatus: "FAILED",
+      errorCode: "TIMEOUT",
+      kind: "server",
+    });
     fake.failNextBulk(SHOP);
     const stream = async () => {
       for await (const _batch of bridge.catalogSource(SHOP).streamCatalog()) {

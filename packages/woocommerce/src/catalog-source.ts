@@ -147,6 +147,20 @@ export function createWooCatalogSource(
       variable.map((p) => p.id),
       { ...(signal ? { signal } : {}), concurrency },
     );
+    // A grouped product is priced from its children, read in one `include` request per 100.
+    const grouped = products.filter((p) => p.type === "grouped" && isWooProductIndexable(p));
+    const childIds = [...new Set(grouped.flatMap((p) => p.grouped_products ?? []))];
+    const children = new Map(
+      (childIds.length > 0
+        ? await reader.getProductsByIds(childIds, { ...(signal ? { signal } : {}), fields })
+        : []
+      ).map((child) => [child.id, child]),
+    );
+    const childrenOf = (product: WooProduct) =>
+      (product.grouped_products ?? []).flatMap((id) => {
+        const child = children.get(id);
+        return child ? [child] : [];
+      });
 
     let ctx = await context(signal);
     for (let pass = 0; ; pass++) {
@@ -165,7 +179,10 @@ export function createWooCatalogSource(
       const mc = mappingContext(ctx.categories);
       for (const product of products) {
         try {
-          mapped.set(product.id, mapWooProduct(product, variations.get(product.id) ?? [], mc));
+          mapped.set(
+            product.id,
+            mapWooProduct(product, variations.get(product.id) ?? [], mc, childrenOf(product)),
+          );
         } catch (error) {
           failed.add(product.id);
           options.onMappingError?.(product.id, error);

@@ -1,23 +1,14 @@
+import { StoreError, type StoreErrorKind } from "@neuroon/core";
+
 const BRAND = Symbol.for("neuroon.woocommerce.error");
 
-/** What went wrong, coarsely, so callers can branch without parsing codes. */
-export type WooCommerceErrorKind =
-  /** 401/403: wrong key or secret, signature, timestamp, permissions, or a proxy stripping auth. */
-  | "auth"
-  /** 404: the resource does not exist (a deleted product, a wrong store URL). */
-  | "not-found"
-  /** 400: the store refused a parameter. */
-  | "invalid-request"
-  /** 429: rate limited by the host or a WAF. */
-  | "rate-limited"
-  /** ≥ 500: the store or its host failed. */
-  | "server"
-  /** No response: refused, reset, DNS, TLS, oversized headers. */
-  | "connection"
-  /** No response within `timeoutMs`. */
-  | "timeout"
-  /** A 2xx whose body is not the JSON WooCommerce sends (a cache or security plugin page). */
-  | "invalid-response";
+/**
+ * What went wrong, coarsely, so callers can branch without parsing codes: core's
+ * `StoreErrorKind`. For WooCommerce, `auth` is a wrong key, secret, signature, timestamp or a proxy
+ * stripping auth; `rate-limited` a host or WAF limit; `invalid-response` a 2xx whose body is not
+ * WooCommerce's JSON (a cache or security plugin page).
+ */
+export type WooCommerceErrorKind = StoreErrorKind;
 
 /** Constructor fields of {@link WooCommerceError}. */
 export interface WooCommerceErrorInit {
@@ -30,8 +21,8 @@ export interface WooCommerceErrorInit {
   storeMessage?: string | undefined;
   /** `GET products` etc., without credentials. */
   request: string;
-  /** Seconds from a `Retry-After` header, when the store sent one. */
-  retryAfterSec?: number | undefined;
+  /** Milliseconds from a `Retry-After` header (seconds or HTTP date), when the store sent one. */
+  retryAfterMs?: number | undefined;
   cause?: unknown;
 }
 
@@ -63,17 +54,17 @@ function authHint(status: number, code: string, storeMessage: string | undefined
 /**
  * A failed WooCommerce REST call: HTTP status, WordPress error code and the store's message,
  * plus a hint naming the setting to fix for authentication failures. Never carries credentials.
+ * A core `StoreError`: `kind`, `status`, `retryAfterMs` and `isRetryable` (429, ≥ 500, connection
+ * failures, timeouts) are read by the sync engine by brand.
  */
-export class WooCommerceError extends Error {
+export class WooCommerceError extends StoreError {
   override readonly name = "WooCommerceError";
-  readonly kind: WooCommerceErrorKind;
-  readonly status: number;
+  declare readonly kind: WooCommerceErrorKind;
+  /** HTTP status; 0 when no response arrived. */
+  declare readonly status: number;
   readonly code: string;
   readonly storeMessage: string | undefined;
   readonly request: string;
-  readonly retryAfterSec: number | undefined;
-  /** Whether repeating the call may succeed (429, ≥ 500, connection failures, timeouts). */
-  readonly isRetryable: boolean;
   readonly [BRAND] = true;
 
   constructor(init: WooCommerceErrorInit) {
@@ -85,18 +76,23 @@ export class WooCommerceError extends Error {
       message +=
         " The store sent oversized response headers (often PHP notices from a plugin); fix the store or raise NODE_OPTIONS=--max-http-header-size.";
     }
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.kind = init.kind;
-    this.status = init.status;
+    super(message, {
+      kind: init.kind,
+      status: init.status,
+      retryAfterMs: init.retryAfterMs,
+      cause: init.cause,
+    });
     this.code = init.code;
     this.storeMessage = init.storeMessage;
     this.request = init.request;
-    this.retryAfterSec = init.retryAfterSec;
-    this.isRetryable =
-      init.kind === "rate-limited" ||
-      init.kind === "server" ||
-      init.kind === "connection" ||
-      init.kind === "timeout";
+  }
+
+  /**
+   * `retryAfterMs` in seconds.
+   * @deprecated Use `retryAfterMs` (core's `StoreError`).
+   */
+  get retryAfterSec(): number | undefined {
+    return this.retryAfterMs === undefined ? undefined : this.retryAfterMs / 1000;
   }
 
   /** True for any `WooCommerceError`, even from another copy of this package. */
@@ -105,11 +101,7 @@ export class WooCommerceError extends Error {
   }
 }
 
-/** The error kind for an HTTP status. */
+/** The error kind for an HTTP status (core's `StoreError.kindForStatus`, where 408 is a timeout). */
 export function kindForStatus(status: number): WooCommerceErrorKind {
-  if (status === 401 || status === 403) return "auth";
-  if (status === 404 || status === 410) return "not-found";
-  if (status === 429) return "rate-limited";
-  if (status >= 500) return "server";
-  return "invalid-request";
+  return StoreError.kindForStatus(status);
 }

@@ -24,6 +24,7 @@ export {
   type WooBrandSource,
   type WooMappingContext,
   wooTaxRatePercent,
+  wooText,
 } from "./map-woo-product.js";
 export {
   createWooStoreReader,

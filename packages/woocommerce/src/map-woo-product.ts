@@ -42,10 +42,19 @@ const SEARCHABLE_VISIBILITIES = new Set(["visible", "search"]);
 // WooCommerce's default category; it says nothing about the product.
 const UNCATEGORIZED_SLUG = "uncategorized";
 
+/**
+ * A term name, attribute label or value as shoppers see it. WordPress stores term names escaped
+ * (`T-Shirts & Tops` comes back from the REST API as `T-Shirts &amp; Tops`; measured on
+ * WooCommerce 10.0.2, issue 14), and so are names typed in wp-admin without `unfiltered_html`.
+ */
+export function wooText(value: string): string {
+  return toPlainText(value);
+}
+
 /** Category terms (from `/products/categories`) as the lookup `categoryPaths` walks. */
 export function buildWooCategoryLookup(terms: readonly WooTerm[]): CategoryLookup {
   return buildCategoryLookup(
-    terms.map((term) => ({ id: term.id, name: term.name, parentId: term.parent ?? 0 })),
+    terms.map((term) => ({ id: term.id, name: wooText(term.name), parentId: term.parent ?? 0 })),
   );
 }
 
@@ -177,7 +186,11 @@ function brandsOf(
   source: WooBrandSource,
 ): string[] | undefined {
   if (source === "none") return undefined;
-  if (source === "core") return brandsFrom(product.brands ?? null);
+  if (source === "core") {
+    return brandsFrom(
+      product.brands?.map((brand) => ({ ...brand, name: wooText(brand.name) })) ?? null,
+    );
+  }
   if ("attribute" in source) {
     const wanted = source.attribute.toLowerCase();
     const bare = wanted.replace(/^pa_/, "");
@@ -185,13 +198,13 @@ function brandsOf(
       const name = a.name.toLowerCase();
       return name === wanted || name === bare;
     });
-    return brandsFrom(attribute?.options ?? null);
+    return brandsFrom(attribute?.options?.map(wooText) ?? null);
   }
   const meta = product.meta_data?.find((m) => m.key === source.meta);
   const value = meta?.value;
-  if (typeof value === "string") return brandsFrom(value);
+  if (typeof value === "string") return brandsFrom(wooText(value));
   if (Array.isArray(value))
-    return brandsFrom(value.filter((v): v is string => typeof v === "string"));
+    return brandsFrom(value.filter((v): v is string => typeof v === "string").map(wooText));
   return undefined;
 }
 
@@ -200,13 +213,13 @@ function visibleAttributes(product: WooProduct): Record<string, string> | undefi
   for (const attribute of product.attributes ?? []) {
     if (attribute.visible === false || !attribute.options || attribute.options.length === 0)
       continue;
-    out[attribute.name] = attribute.options.join(", ");
+    out[wooText(attribute.name)] = attribute.options.map(wooText).join(", ");
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function names(refs: readonly { name: string }[] | undefined): string[] | undefined {
-  const list = (refs ?? []).map((ref) => ref.name.trim()).filter((name) => name !== "");
+  const list = (refs ?? []).map((ref) => wooText(ref.name)).filter((name) => name !== "");
   return list.length > 0 ? list : undefined;
 }
 
@@ -220,8 +233,11 @@ function withPrices(target: NeuroonProduct, prices: DisplayPrices): void {
  * parent first:
  *
  * - nothing (`[]`) for products the store does not show in search ({@link isWooProductIndexable}),
- *   for grouped products (no price of their own; their children are indexed themselves), for
- *   products without a regular price, and for variable products without an enabled, priced variation;
+ *   for products without a regular price, for variable products without an enabled, priced
+ *   variation, and for grouped products without a published, priced child;
+ * - a grouped product (a searchable catalog page of its own) priced from its lowest child, as the
+ *   storefront shows it ("from" the lowest current price, no sale price): `groupedChildren` are the
+ *   products of its `grouped_products`;
  * - prices as the shop displays them to a guest at the base location (tax settings and rate),
  *   the sale price only while its schedule is running;
  * - a variable parent priced from its lowest variation, each enabled variation as a child with
@@ -235,8 +251,9 @@ export function mapWooProduct(
   product: WooProduct,
   variations: readonly WooVariation[],
   context: WooMappingContext,
+  groupedChildren: readonly WooProduct[] = [],
 ): NeuroonProduct[] {
-  if (!isWooProductIndexable(product) || product.type === "grouped") return [];
+  if (!isWooProductIndexable(product)) return [];
   const externalId = toExternalId(product.id);
   const categoryIds = (product.categories ?? [])
     .filter((c) => c.slug !== UNCATEGORIZED_SLUG)
@@ -273,6 +290,28 @@ export function mapWooProduct(
     }
   }
 
+  if (product.type === "grouped") {
+    const current: number[] = [];
+    for (const child of groupedChildren) {
+      if (child.status !== "publish") continue;
+      // A variable child's `price` is its lowest current variation price, as the store shows it.
+      const priced =
+        child.type === "variable"
+          ? { regular_price: child.price, tax_status: child.tax_status }
+          : child;
+      const prices = displayPrices(priced, child.tax_class, context);
+      if (prices !== undefined) current.push(prices.salePrice ?? prices.price);
+    }
+    if (current.length === 0) return [];
+    base.price = Math.min(...current);
+    base.inStock = groupedChildren.some(
+      (c) => c.status === "publish" && c.stock_status !== "outofstock",
+    );
+    const attributes = visibleAttributes(product);
+    if (attributes) base.attributes = attributes;
+    return [base];
+  }
+
   if (product.type !== "variable") {
     const prices = displayPrices(product, product.tax_class, context);
     if (prices === undefined) return [];
@@ -300,7 +339,7 @@ export function mapWooProduct(
     const attributes: Record<string, string> = {};
     for (const attribute of variation.attributes ?? []) {
       // An empty option means "any value" of that attribute.
-      if (attribute.option !== "") attributes[attribute.name] = attribute.option;
+      if (attribute.option !== "") attributes[wooText(attribute.name)] = wooText(attribute.option);
     }
     const options = Object.values(attributes);
     const child: NeuroonProduct = {

@@ -49,6 +49,7 @@ export const PRODUCT_FIELDS = [
   "images",
   "attributes",
   "variations",
+  "grouped_products",
   "parent_id",
   "average_rating",
   "rating_count",
@@ -211,6 +212,15 @@ export interface WooStoreReader {
     parentIds: readonly number[],
     options?: WooCallOptions & { concurrency?: number },
   ): Promise<Map<number, WooVariation[]>>;
+  /**
+   * Pages of the store-wide `/variations` with the given filters (e.g. `modified_after`), for
+   * polling variation-only edits. WooCommerce before 10.3 has no such route: the first 404 is
+   * remembered by this reader, which then yields nothing without asking again.
+   */
+  globalVariationPages(
+    params: Record<string, string | number | boolean>,
+    options?: WooCallOptions,
+  ): AsyncIterable<WooVariation[]>;
   /** Every product id (any status but trash) page by page, via `_fields=id`: for reconciliation. */
   productIdPages(options?: WooCallOptions): AsyncIterable<number[]>;
   /** All product categories (cached for `cacheTtlMs`; concurrent callers share one load). */
@@ -236,10 +246,6 @@ export interface WooStoreReader {
 }
 
 const nodeRequire = createRequire(import.meta.url);
-
-function secondsOf(ms: number | undefined): number | undefined {
-  return ms === undefined ? undefined : ms / 1000;
-}
 let restApiClass: WooRestApiClass | undefined;
 
 // The package is CommonJS with `exports.default`; `import X from` yields the namespace under
@@ -373,9 +379,7 @@ export function createWooStoreReader(options: WooStoreReaderOptions): WooStoreRe
         code,
         storeMessage,
         request,
-        retryAfterSec: secondsOf(
-          parseRetryAfterMs(lowerHeaders(response.headers)["retry-after"], now()),
-        ),
+        retryAfterMs: parseRetryAfterMs(lowerHeaders(response.headers)["retry-after"], now()),
         cause: redactedCause(error),
       });
     }
@@ -443,9 +447,7 @@ export function createWooStoreReader(options: WooStoreReaderOptions): WooStoreRe
           ? error
           : toError(error, method, endpoint);
         if (!wooError.isRetryable || attempt >= retries) throw wooError;
-        const hintedMs =
-          wooError.retryAfterSec === undefined ? undefined : wooError.retryAfterSec * 1000;
-        await sleep(retryDelayMs(attempt + 1, hintedMs, random), signal);
+        await sleep(retryDelayMs(attempt + 1, wooError.retryAfterMs, random), signal);
       }
     }
   }
@@ -701,6 +703,32 @@ export function createWooStoreReader(options: WooStoreReaderOptions): WooStoreRe
       return passwords;
     },
     listVariations,
+    async *globalVariationPages(params, callOptions = {}) {
+      if (globalVariations === false) return;
+      const iterator = pages<WooVariation>(
+        "variations",
+        { per_page: MAX_PER_PAGE, ...params },
+        callOptions,
+      )[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<WooPage<WooVariation>>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          if (
+            WooCommerceError.isWooCommerceError(error) &&
+            (error.status === 404 || error.status === 400)
+          ) {
+            globalVariations = false;
+            return;
+          }
+          throw error;
+        }
+        if (next.done) return;
+        globalVariations = true;
+        yield next.value.items;
+      }
+    },
     async listVariationsOf(parentIds, callOptions = {}) {
       const unique = [...new Set(parentIds)];
       const result = new Map<number, WooVariation[]>(unique.map((id) => [id, []]));

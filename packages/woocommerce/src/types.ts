@@ -83,6 +83,8 @@ export interface WooProduct extends WooSellable {
   attributes?: WooProductAttribute[];
   /** Variation ids of a variable product. */
   variations?: number[];
+  /** Child product ids of a grouped product. */
+  grouped_products?: number[];
   /** Set on variations read through `/products/{id}` (webhook payloads). */
   parent_id?: number;
   average_rating?: string;

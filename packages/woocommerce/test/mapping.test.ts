@@ -453,17 +453,76 @@ describe("what is indexed", () => {
     expect(mapWooProduct(input, [], context())).toHaveLength(indexed ? 1 : 0);
   });
 
-  test("grouped products and products without a price are not indexed", () => {
-    expect(mapWooProduct(product({ type: "grouped", regular_price: "" }), [], context())).toEqual(
-      [],
-    );
+  test("grouped products without a published, priced child and products without a price are not indexed", () => {
+    const grouped = product({ type: "grouped", regular_price: "", grouped_products: [7, 8] });
+    expect(mapWooProduct(grouped, [], context())).toEqual([]);
+    const draftChild = product({ id: 7, status: "draft", regular_price: "10.00" });
+    expect(mapWooProduct(grouped, [], context(), [draftChild])).toEqual([]);
     expect(mapWooProduct(product({ regular_price: "" }), [], context())).toEqual([]);
+  });
+
+  test("a grouped product is indexed like a parent, priced from its lowest current child price", () => {
+    const grouped = product({
+      type: "grouped",
+      regular_price: "",
+      sale_price: "",
+      grouped_products: [7, 8, 9, 10],
+    });
+    const children = [
+      product({ id: 7, regular_price: "50.00" }),
+      // On sale: its current price (40 net, 47.60 shown) is the lowest.
+      product({ id: 8, regular_price: "60.00", sale_price: "40.00" }),
+      // A variable child counts with its lowest current price (`price`).
+      product({ id: 9, type: "variable", regular_price: "", price: "45.00" }),
+      product({ id: 10, status: "private", regular_price: "1.00" }),
+    ];
+    const [mapped, ...rest] = mapWooProduct(grouped, [], context(), children);
+    expect(rest).toEqual([]);
+    expect(mapped).toMatchObject({
+      externalId: "42",
+      name: "Crème Tee",
+      price: 47.6,
+      inStock: true,
+    });
+    expect(mapped?.salePrice).toBeUndefined();
   });
 
   test("a garbage price throws core's MappingError", () => {
     expect(() => mapWooProduct(product({ regular_price: "abc" }), [], context())).toThrow(
       /regularAmount/,
     );
+  });
+});
+
+describe("names WordPress returns HTML-escaped (issue 14)", () => {
+  test("term names, attribute labels and values and the variation-name suffix are decoded", () => {
+    const categories = buildWooCategoryLookup([
+      { id: 11, name: "T-Shirts &amp; Tops", parent: 0 },
+      { id: 12, name: "Fish &amp; Chips &lt; 5 €", parent: 11 },
+    ]);
+    const input = product({
+      type: "variable",
+      categories: [{ id: 12, name: "Fish &amp; Chips &lt; 5 €", slug: "fish-chips" }],
+      tags: [{ id: 21, name: 'Rock &amp; "Roll" &lt;3', slug: "rock" }],
+      brands: [{ id: 31, name: "Acme &amp; Co", slug: "acme" }],
+      attributes: [
+        { id: 1, name: "Color", options: ["Black &amp; Gold"], visible: true, variation: true },
+      ],
+    });
+    const variants = [
+      variation(71, { attributes: [{ id: 1, name: "Color", option: "Black &amp; Gold" }] }),
+    ];
+    const [parent, child] = mapWooProduct(input, variants, context({ categories }));
+    expect(parent).toMatchObject({
+      categories: ["Fish & Chips < 5 €", "T-Shirts & Tops"],
+      tags: ['Rock & "Roll" <3'],
+      brands: ["Acme & Co"],
+      attributes: { Color: "Black & Gold" },
+    });
+    expect(child).toMatchObject({
+      name: "Crème Tee - Black & Gold",
+      attributes: { Color: "Black & Gold" },
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import { StoreError } from "@neuroon/core";
 import { generateCatalog, wcDate } from "@neuroon/fake-woocommerce";
 import { afterEach, describe, expect, test } from "vitest";
 import { createWooStoreReader, WooCommerceError } from "../src/index.js";
@@ -377,6 +378,16 @@ describe("errors", () => {
     const page = await harness.reader.listProducts({ perPage: 2 });
     expect(page.items).toHaveLength(2);
     expect(delays).toEqual([1_000, 2_000]);
+  });
+
+  test("a 429 that outlasts the retries is a core StoreError carrying the store's Retry-After in ms", async () => {
+    harness = await startStore({}, { maxRetries: 0 });
+    harness.fake.faults.add({ path: "/products", status: 429, retryAfter: "30" });
+    const error = await rejection(harness.reader.listProducts());
+    expect(StoreError.isStoreError(error)).toBe(true);
+    expect(error).toMatchObject({ kind: "rate-limited", status: 429, retryAfterMs: 30_000 });
+    expect(error.isRetryable).toBe(true);
+    expect(error.retryAfterSec).toBe(30);
   });
 
   test("gives up after maxRetries with a retryable server error", async () => {

@@ -13,6 +13,7 @@ import {
   verifyWooWebhook,
   WooCommerceError,
   wooTaxRatePercent,
+  wooText,
 } from "../src/index.js";
 
 test("the public surface is exported and VERSION is set", () => {
@@ -24,6 +25,7 @@ test("the public surface is exported and VERSION is set", () => {
     isWooProductIndexable,
     buildWooCategoryLookup,
     wooTaxRatePercent,
+    wooText,
     verifyWooWebhook,
     parseWooWebhook,
     signWooWebhookForTest,
@@ -33,4 +35,5 @@ test("the public surface is exported and VERSION is set", () => {
   ]) {
     expect(typeof fn).toBe("function");
   }
+  expect(wooText("T-Shirts &amp; Tops")).toBe("T-Shirts & Tops");
 });

@@ -1,3 +1,4 @@
+import type { MedusaContainer } from "@medusajs/framework/types";
 import type { NeuroonProduct, TrackConversionRequest } from "@neuroon/core";
 import {
   type EmulatorHandle,
@@ -5,7 +6,9 @@ import {
   type RecordedRequest,
   startEmulator,
 } from "@neuroon/emulator";
-import { vi } from "vitest";
+import { resolveNeuroon } from "@neuroon/medusa/lib/resolve";
+import type { NeuroonRuntime } from "@neuroon/medusa/lib/runtime";
+import { expect, vi } from "vitest";
 
 export const SHOP_ID = "shop_medusa01";
 export const API_KEY = "sk_0123456789abcdef0123456789abcdef";
@@ -85,4 +88,26 @@ export async function startTestNeuroon(pluginEnv: Record<string, string>): Promi
 /** Polls until `check` passes: subscribers run after the workflow returns. */
 export function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
   return vi.waitFor(check, { timeout: timeoutMs, interval: 100 });
+}
+
+/** The plugin's sync runtime (core's engine, queue and state) in the test's Medusa. */
+export function runtimeOf(container: MedusaContainer): NeuroonRuntime {
+  return resolveNeuroon(container).runtime;
+}
+
+/** Sync requests Neuroon received so far. */
+export function syncRequests(neuroon: TestNeuroon): number {
+  return neuroon.requests().filter((r) => r.method === "POST" && r.path.endsWith("/products/sync"))
+    .length;
+}
+
+/**
+ * Waits until the queue holds nothing pending, retrying or in flight, so a test's changes do not
+ * reach the next test's fresh emulator.
+ */
+export async function queueSettled(container: MedusaContainer, timeoutMs = 30_000): Promise<void> {
+  const { queue } = await runtimeOf(container).storage();
+  await eventually(async () => {
+    expect(await queue.stats()).toMatchObject({ pending: 0, delayed: 0, inFlight: 0 });
+  }, timeoutMs);
 }

@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { NEUROON_PRODUCTION_BASE_URL } from "@neuroon/core";
+import {
+  NEUROON_SETTINGS_ENV,
+  PartialNeuroonSettingsSchema,
+  parseNeuroonSettings,
+  readNeuroonSettingsFromEnv,
+} from "@neuroon/core/settings";
+import * as v from "valibot";
 import { UsageError } from "./errors.js";
 import { registerSecret, registerSecretsIn } from "./redact.js";
 
@@ -76,15 +83,56 @@ export interface ResolvedConfig {
   >;
 }
 
-const TOP_LEVEL_SCALARS = new Set([
-  "$schema",
-  "apiUrl",
-  "shopId",
-  "apiKey",
-  "dataDir",
-  "timeoutMs",
-  "maxRetries",
-]);
+const UNKNOWN_SETTING = "is not a known setting";
+
+const TOP_LEVEL_SCALARS = ["$schema", ...Object.keys(NEUROON_SETTINGS_ENV), "dataDir"];
+
+/** A strict section: unknown keys are named with the known ones; anything but an object is refused. */
+function section<TEntries extends v.ObjectEntries>(entries: TEntries) {
+  const known = Object.keys(entries).join(", ");
+  return v.optional(
+    v.strictObject(entries, (issue) =>
+      issue.expected === "never" ? `${UNKNOWN_SETTING} (known: ${known})` : "must be an object",
+    ),
+  );
+}
+
+/**
+ * `neuroon.config.json`: core's Neuroon settings (each optional here; flags and the environment
+ * fill the rest), the CLI's own settings, and object sections of other commands (`woocommerce`).
+ */
+const ConfigFileSchema = v.objectWithRest(
+  {
+    $schema: v.optional(v.string("must be a string")),
+    ...PartialNeuroonSettingsSchema.entries,
+    dataDir: v.optional(v.string("must be a string")),
+    sync: section({
+      batchSize: v.optional(
+        v.pipe(
+          v.number("must be an integer from 1 to 500"),
+          v.check(
+            (n) => Number.isInteger(n) && n >= 1 && n <= 500,
+            "must be an integer from 1 to 500",
+          ),
+        ),
+      ),
+    }),
+    reconcile: section({
+      maxDeleteRatio: v.optional(
+        v.pipe(
+          v.number("must be a number from 0 to 1"),
+          v.check((n) => n >= 0 && n <= 1, "must be a number from 0 to 1"),
+        ),
+      ),
+    }),
+  },
+  v.custom<Record<string, unknown>>(
+    (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+    `${UNKNOWN_SETTING} (known: ${TOP_LEVEL_SCALARS.join(", ")}, sync, reconcile, or an object section such as "woocommerce")`,
+  ),
+);
+
+const ENV_NUMBERS_SCHEMA = v.pick(PartialNeuroonSettingsSchema, ["timeoutMs", "maxRetries"]);
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
@@ -120,74 +168,12 @@ export function readConfigFile(path: string): ConfigFile {
   }
   const file = parsed as Record<string, unknown>;
   registerSecretsIn(file);
-  const problems: string[] = [];
-  const expectString = (key: string) => {
-    if (file[key] !== undefined && typeof file[key] !== "string") {
-      problems.push(`"${key}" must be a string, received ${JSON.stringify(file[key])}`);
-    }
-  };
-  const expectNumber = (
-    where: string,
-    value: unknown,
-    check: (n: number) => boolean,
-    what: string,
-  ) => {
-    if (value !== undefined && (typeof value !== "number" || !check(value))) {
-      problems.push(`"${where}" must be ${what}, received ${JSON.stringify(value)}`);
-    }
-  };
-  for (const key of ["$schema", "apiUrl", "shopId", "apiKey", "dataDir"]) expectString(key);
-  expectNumber(
-    "timeoutMs",
-    file.timeoutMs,
-    (n) => Number.isFinite(n) && n > 0,
-    "a positive number of milliseconds",
-  );
-  expectNumber(
-    "maxRetries",
-    file.maxRetries,
-    (n) => Number.isInteger(n) && n >= 0,
-    "an integer >= 0",
-  );
-  for (const [section, fields] of [
-    ["sync", ["batchSize"]],
-    ["reconcile", ["maxDeleteRatio"]],
-  ] as const) {
-    const value = file[section];
-    if (value === undefined) continue;
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      problems.push(`"${section}" must be an object`);
-      continue;
-    }
-    for (const key of Object.keys(value)) {
-      if (!(fields as readonly string[]).includes(key)) {
-        problems.push(`"${section}.${key}" is not a known setting (known: ${fields.join(", ")})`);
-      }
-    }
-  }
-  const sync = file.sync as { batchSize?: unknown } | undefined;
-  expectNumber(
-    "sync.batchSize",
-    sync?.batchSize,
-    (n) => Number.isInteger(n) && n >= 1 && n <= 500,
-    "an integer from 1 to 500",
-  );
-  const reconcile = file.reconcile as { maxDeleteRatio?: unknown } | undefined;
-  expectNumber(
-    "reconcile.maxDeleteRatio",
-    reconcile?.maxDeleteRatio,
-    (n) => n >= 0 && n <= 1,
-    "a number from 0 to 1",
-  );
-  for (const [key, value] of Object.entries(file)) {
-    if (TOP_LEVEL_SCALARS.has(key) || key === "sync" || key === "reconcile") continue;
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      problems.push(
-        `"${key}" is not a known setting (known: ${[...TOP_LEVEL_SCALARS].join(", ")}, sync, reconcile, or an object section such as "woocommerce")`,
-      );
-    }
-  }
-  if (problems.length > 0) {
+  const result = parseNeuroonSettings(file, ConfigFileSchema);
+  if (!result.success) {
+    const problems = result.issues.map(
+      (issue) =>
+        `"${issue.path}" ${issue.message}${issue.received === undefined || issue.message.startsWith(UNKNOWN_SETTING) ? "" : `, received ${issue.received}`}`,
+    );
     throw new UsageError(
       `The config file ${path} is invalid: ${problems.join("; ")}.`,
       "See the configuration schema in the @neuroon/cli README.",
@@ -196,22 +182,22 @@ export function readConfigFile(path: string): ConfigFile {
   return file as ConfigFile;
 }
 
-function parseEnvNumber(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  check: (n: number) => boolean,
-  what: string,
-): number | undefined {
-  const text = nonEmpty(env[name]);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!check(value)) {
+/** The numeric settings read from the environment, checked by core's schema. */
+function readEnvNumbers(env: NodeJS.ProcessEnv): {
+  timeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+} {
+  const { timeoutMs, maxRetries } = readNeuroonSettingsFromEnv(env);
+  const result = parseNeuroonSettings({ timeoutMs, maxRetries }, ENV_NUMBERS_SCHEMA);
+  if (!result.success) {
+    const [issue] = result.issues;
+    const variable = issue?.variable ?? "NEUROON_TIMEOUT_MS";
     throw new UsageError(
-      `${name} must be ${what}, received ${JSON.stringify(text)}.`,
-      `Fix or unset ${name}.`,
+      `${variable} ${issue?.message}, received ${JSON.stringify(String(env[variable]?.trim()))}.`,
+      `Fix or unset ${variable}.`,
     );
   }
-  return value;
+  return result.output;
 }
 
 /**
@@ -294,27 +280,18 @@ export function resolveConfig(
         : resolve(dirname(configPath), fileDataDir),
     resolve(cwd, DEFAULT_DATA_DIR),
   );
+  const envNumbers = readEnvNumbers(env);
   const timeoutMs = pick(
     "timeoutMs",
     undefined,
-    parseEnvNumber(
-      env,
-      "NEUROON_TIMEOUT_MS",
-      (n) => Number.isFinite(n) && n > 0,
-      "a positive number of milliseconds",
-    ),
+    envNumbers.timeoutMs,
     file.timeoutMs,
     DEFAULT_TIMEOUT_MS,
   );
   const maxRetries = pick(
     "maxRetries",
     undefined,
-    parseEnvNumber(
-      env,
-      "NEUROON_MAX_RETRIES",
-      (n) => Number.isInteger(n) && n >= 0,
-      "an integer >= 0",
-    ),
+    envNumbers.maxRetries,
     file.maxRetries,
     DEFAULT_MAX_RETRIES,
   );

@@ -91,6 +91,8 @@ export class CommandContext {
   readonly commandName: string;
   #config: ResolvedConfig | undefined;
   readonly #cleanups: (() => Promise<void>)[] = [];
+  /** The latest progress reporter: where a rate-limit wait is shown. */
+  #progress: Progress | undefined;
 
   constructor(io: CliIo, flags: GlobalFlags, commandName: string) {
     this.io = io;
@@ -122,6 +124,7 @@ export class CommandContext {
       timeoutMs: this.config.timeoutMs,
       maxRetries: this.config.maxRetries,
       appInfo: { name: "neuroon-cli", version: VERSION },
+      onRateLimitWait: (event) => this.#progress?.waitFor(event.waitMs),
       ...options,
     });
   }
@@ -193,9 +196,11 @@ export class CommandContext {
     return controller.signal;
   }
 
-  /** A progress reporter on stderr. */
+  /** A progress reporter on stderr; it also reports the client's rate-limit waits. */
   progress(label: string, options: ProgressOptions): Progress {
-    return new Progress(this.output, label, options);
+    const progress = new Progress(this.output, label, options);
+    this.#progress = progress;
+    return progress;
   }
 
   /** Registers something to release when the command ends, after the stores opened later. */

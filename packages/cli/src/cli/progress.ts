@@ -2,8 +2,16 @@ import { formatCount, type Output } from "./output.js";
 
 /** How often a terminal bar redraws. */
 const REDRAW_INTERVAL_MS = 100;
-/** How often a plain progress line is printed when stderr is not a terminal. */
+/** Longest silence between plain progress lines when stderr is not a terminal (a log, CI). */
 const PLAIN_LINE_INTERVAL_MS = 5_000;
+/**
+ * How often a plain progress checks for silence: a line is due once a tick finds at least
+ * `PLAIN_LINE_INTERVAL_MS - HEARTBEAT_TICK_MS` without one, so none is ever more than the
+ * interval late, also while nothing moves (a rate-limit window, a slow server).
+ */
+const HEARTBEAT_TICK_MS = 1_000;
+/** Waits shorter than this are not worth a line. */
+const MIN_REPORTED_WAIT_MS = 1_000;
 const BAR_WIDTH_CHARS = 24;
 
 /** Options of {@link Progress}. */
@@ -14,6 +22,14 @@ export interface ProgressOptions {
   total?: number | undefined;
   /** Clock in ms; injectable for tests. */
   now?: () => number;
+  /** Runs `tick` every `ms` until the returned stop is called; injectable for tests. */
+  every?: (ms: number, tick: () => void) => () => void;
+}
+
+function everyUnref(ms: number, tick: () => void): () => void {
+  const timer = setInterval(tick, ms);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -34,6 +50,8 @@ export class Progress {
   #lastDrawAtMs = 0;
   #drawnWidth = 0;
   #isFinished = false;
+  #waitingUntilMs = 0;
+  readonly #stopHeartbeat: (() => void) | undefined;
 
   constructor(output: Output, label: string, options: ProgressOptions) {
     this.#output = output;
@@ -45,6 +63,23 @@ export class Progress {
     this.#lastDrawAtMs = this.#startedAtMs;
     this.#isTerminal = output.isInteractive;
     this.#isSilent = !this.#isTerminal && output.isJson;
+    if (!this.#isTerminal && !this.#isSilent) {
+      this.#stopHeartbeat = (options.every ?? everyUnref)(HEARTBEAT_TICK_MS, () =>
+        this.#drawIfDue(),
+      );
+    }
+  }
+
+  /**
+   * Says the work waits `waitMs` for the rate-limit window: at once (plain output), and in every
+   * line until the wait is over.
+   */
+  waitFor(waitMs: number): void {
+    if (this.#isSilent || this.#isFinished || waitMs < MIN_REPORTED_WAIT_MS) return;
+    const nowMs = this.#now();
+    this.#waitingUntilMs = nowMs + waitMs;
+    this.#lastDrawAtMs = nowMs;
+    this.#draw(nowMs);
   }
 
   /** Sets the count done so far (and the total, when it became known). */
@@ -52,8 +87,15 @@ export class Progress {
     this.#done = done;
     if (total !== undefined) this.#total = total;
     if (this.#isSilent || this.#isFinished) return;
+    this.#drawIfDue();
+  }
+
+  #drawIfDue(): void {
+    if (this.#isFinished) return;
     const nowMs = this.#now();
-    const intervalMs = this.#isTerminal ? REDRAW_INTERVAL_MS : PLAIN_LINE_INTERVAL_MS;
+    const intervalMs = this.#isTerminal
+      ? REDRAW_INTERVAL_MS
+      : PLAIN_LINE_INTERVAL_MS - HEARTBEAT_TICK_MS;
     if (nowMs - this.#lastDrawAtMs < intervalMs) return;
     this.#lastDrawAtMs = nowMs;
     this.#draw(nowMs);
@@ -68,6 +110,7 @@ export class Progress {
   finish(): void {
     if (this.#isFinished) return;
     this.#isFinished = true;
+    this.#stopHeartbeat?.();
     if (this.#isSilent) return;
     if (this.#isTerminal) {
       if (this.#drawnWidth > 0) this.#output.io.stderr.write(`\r${" ".repeat(this.#drawnWidth)}\r`);
@@ -115,7 +158,17 @@ export class Progress {
     }
     parts.push(count, `${formatRate(rate)}/s`);
     if (etaSec !== undefined) parts.push(`ETA ${formatDuration(etaSec)}`);
+    const waiting = this.#waiting(nowMs);
+    if (waiting !== "") parts.push(`(${waiting})`);
     return parts.join(" ");
+  }
+
+  /** `waiting 41 s for the rate-limit window`, or "" when not waiting. */
+  #waiting(nowMs: number): string {
+    const leftMs = this.#waitingUntilMs - nowMs;
+    return leftMs < MIN_REPORTED_WAIT_MS / 2
+      ? ""
+      : `waiting ${Math.round(leftMs / 1_000)} s for the rate-limit window`;
   }
 
   #plainLine(nowMs: number): string {
@@ -126,7 +179,8 @@ export class Progress {
         : `${formatCount(this.#done)}/${formatCount(this.#total)} ${this.#unit}`;
     const percent = share === undefined ? "" : ` (${Math.floor(share * 100)}%)`;
     const eta = etaSec === undefined ? "" : `, ETA ${formatDuration(etaSec)}`;
-    return `${this.#label}: ${count}${percent}, ${formatRate(rate)}/s${eta}`;
+    const waiting = this.#waiting(nowMs);
+    return `${this.#label}: ${count}${percent}, ${formatRate(rate)}/s${eta}${waiting === "" ? "" : `; ${waiting}`}`;
   }
 }
 

@@ -4,15 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type SyncEvent, WidgetTokenCache } from "@neuroon/core";
 import { DEMO_API_KEY, DEMO_SHOP_ID, type EmulatorHandle, startEmulator } from "@neuroon/emulator";
-import {
-  type FakeProduct,
-  type FakeWooCommerce,
-  generateCatalog,
-  startFakeWooCommerce,
-} from "@neuroon/fake-woocommerce";
+import type { FakeProduct, FakeWooCommerce } from "@neuroon/fake-woocommerce";
 import { createWooCatalogSource, createWooStoreReader } from "@neuroon/woocommerce";
 import { createWooBridge, type WooBridge } from "@neuroon/woocommerce-bridge";
 import type { Command } from "commander";
+import { CliError } from "../cli/errors.js";
 
 const DEMO_CONSUMER_KEY = "ck_demo0000000000000000000000000000000000";
 const DEMO_CONSUMER_SECRET = "cs_demo0000000000000000000000000000000000";
@@ -98,11 +94,30 @@ function parsePositiveInt(value: string): number {
   return parsed;
 }
 
+/**
+ * The fake WooCommerce store lives in this repository and is not published: a user's install of
+ * the CLI has nothing fake in it, so the demo runs from a clone (`./dev demo`).
+ */
+async function loadFakeWooCommerce(): Promise<typeof import("@neuroon/fake-woocommerce")> {
+  try {
+    return await import("@neuroon/fake-woocommerce");
+  } catch (error) {
+    throw new CliError(
+      "neuroon demo needs the fake WooCommerce store, which is part of the repository, not of the published CLI.",
+      {
+        hint: "Run the demo from a clone: git clone https://github.com/neuroon-ai/neuroon-connect && cd neuroon-connect && ./dev demo",
+        cause: error,
+      },
+    );
+  }
+}
+
 /** Runs the demo; every server it starts is closed before it returns (unless kept running). */
 export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoReport> {
   const startedAt = Date.now();
   const step = (text: string) => io.stderr(`▸ ${text}\n`);
   const cleanups: Array<() => Promise<void>> = [];
+  const { generateCatalog, startFakeWooCommerce } = await loadFakeWooCommerce();
   try {
     step("Starting the Neuroon emulator (documented rate limits: 100 syncs per minute)");
     const emulator = await startEmulator({
@@ -263,12 +278,18 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRep
       rateLimited: emulator.requests.filter((request) => request.status === 429).length,
       elapsedMs: Date.now() - startedAt,
     };
-    io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    const isOk = report.indexMatchesStore && report.widgetTokenValid;
+    io.stdout(
+      options.json
+        ? `${JSON.stringify({ ok: isOk, exitCode: isOk ? 0 : 1, ...report }, null, 2)}\n`
+        : formatReport(report),
+    );
 
     if (options.keepRunning) {
       io.stderr(
         `\nStill running (Ctrl-C to stop):\n  Neuroon emulator  ${emulator.url}  shop ${DEMO_SHOP_ID} (the emulator's documented demo key)\n` +
-          `  WooCommerce store ${store.url}\n  Bridge            ${bridge.url}\n`,
+          `  WooCommerce store ${store.url}\n  Bridge            ${bridge.url}\n\n` +
+          tryItYourself(emulator.url, store.url),
       );
       await io.waitForStop();
     }
@@ -276,6 +297,23 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRep
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => {});
   }
+}
+
+/**
+ * What to paste in another shell to run the CLI against the demo's servers. Every value is the
+ * demo's own (the emulator's documented demo key, the fake store's fixed keys), not a secret.
+ */
+export function tryItYourself(emulatorUrl: string, storeUrl: string): string {
+  return [
+    "Try the CLI against them from another shell:",
+    `  export NEUROON_API_URL=${emulatorUrl} NEUROON_SHOP_ID=${DEMO_SHOP_ID} NEUROON_API_KEY=${DEMO_API_KEY}`,
+    `  export WOOCOMMERCE_URL=${storeUrl} WOOCOMMERCE_CONSUMER_KEY=${DEMO_CONSUMER_KEY} WOOCOMMERCE_CONSUMER_SECRET=${DEMO_CONSUMER_SECRET} WOOCOMMERCE_WEBHOOK_SECRET=${DEMO_WEBHOOK_SECRET}`,
+    "  export NEUROON_DATA_DIR=$(mktemp -d)",
+    "  ./dev neuroon woocommerce setup --public-url http://127.0.0.1:8790   # webhooks to a bridge on 8790",
+    "  ./dev neuroon woocommerce sync",
+    "  ./dev neuroon woocommerce serve --port 8790",
+    "",
+  ].join("\n");
 }
 
 function formatReport(report: DemoReport): string {

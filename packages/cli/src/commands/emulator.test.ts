@@ -29,6 +29,17 @@ function run(args: string[]) {
 }
 
 describe("neuroon emulator", () => {
+  it("says in one line how to get past a busy port", async () => {
+    const first = run(["--port", "0"]);
+    const handle = await first.started;
+    const second = run(["--port", String(handle.port)]);
+    await expect(second.done).rejects.toThrow(
+      `port ${handle.port} on 127.0.0.1 is already in use (another emulator?): stop that process, or run neuroon emulator --port ${handle.port + 1} (--port 0 picks a free one).`,
+    );
+    first.signals.emit("SIGTERM");
+    await first.done;
+  });
+
   it("prints the URL first, masks keys, serves the shops and stops on SIGTERM", async () => {
     const cli = run([
       "--port",

@@ -164,7 +164,15 @@ export function registerEmulatorCommand(program: Command, io: EmulatorCommandIo 
           ? {}
           : { deleteMissingStatus: opts.deleteMissing === "404" ? 404 : 204 }),
       };
-      const handle = await startEmulator(options);
+      let handle: EmulatorHandle;
+      try {
+        handle = await startEmulator(options);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+        throw new Error(
+          `port ${opts.port} on ${opts.host} is already in use (another emulator?): stop that process, or run neuroon emulator --port ${opts.port + 1} (--port 0 picks a free one).`,
+        );
+      }
       const lines = [
         handle.url,
         `Neuroon Plugin API emulator listening on ${handle.url}`,

@@ -201,7 +201,9 @@ async function runSetup(context: CommandContext, flags: WooFlags): Promise<ExitC
       (w) =>
         `  ${w.topic.padEnd(17)} #${w.id} ${w.action}${w.changes ? ` (${w.changes.join(", ")})` : ""}`,
     ),
-    ...result.warnings.map((warning) => `warning: ${warning}`),
+    ...(result.webhooks.every((w) => w.action === "unchanged")
+      ? ["Nothing changed: every webhook was already in place."]
+      : []),
     "Next: `neuroon woocommerce sync` for the first full sync, then `neuroon woocommerce serve`.",
   ]);
   for (const warning of result.warnings) context.output.warn(warning);

@@ -65,6 +65,14 @@ runChangeQueueConformance("bullmq (redis)", async (clock) => {
         nowMs: clock.now(),
         change,
       }),
+    claimThenKill: (claim) =>
+      enqueueInChildThenKill({
+        moduleUrl: new URL("./bullmq-queue.ts", import.meta.url).href,
+        factory: "openBullMqQueue",
+        options,
+        nowMs: clock.now(),
+        claim,
+      }),
     cleanup: () => deleteQueueKeys(name),
   };
 });

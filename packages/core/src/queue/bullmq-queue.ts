@@ -1,4 +1,5 @@
 import { type ConnectionOptions, isRedisInstance, type RedisClient, RedisConnection } from "bullmq";
+import { currentLeaseOwner, isLeaseOwnerDead, LEASE_HOLDER_DIED_ERROR } from "./lease-owner.js";
 import type {
   ChangeInput,
   ChangeKind,
@@ -15,6 +16,7 @@ import {
   normaliseChanges,
   validateClaimOptions,
   validateFailOptions,
+  validateLeaseMs,
 } from "./validate.js";
 
 /** Options for {@link openBullMqQueue}. */
@@ -167,7 +169,8 @@ end
 return 1
 `;
 
-// ARGV: now, leaseMs, limit, expiredError, kinds...
+// ARGV: now, leaseMs, limit, expiredError, owner, kinds... The owner (see lease-owner.ts) is kept
+// in the change's hash while it is in flight, so a dead holder's leases can be found.
 const CLAIM_LUA = `${LUA_PRELUDE}
 local now = clock(ARGV[1])
 local leaseUntil = now + tonumber(ARGV[2])
@@ -181,7 +184,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. ':delayed', '-inf', now)) d
   redis.call('ZADD', B .. ':ready:' .. redis.call('HGET', ckey(id), 'kind'), tonumber(id), id)
 end
 local candidates = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   for _, id in ipairs(redis.call('ZRANGE', B .. ':ready:' .. ARGV[i], 0, limit - 1)) do
     candidates[#candidates + 1] = tonumber(id)
   end
@@ -194,6 +197,7 @@ for i = 1, math.min(limit, #candidates) do
   redis.call('ZREM', B .. ':ready:' .. row.kind, id)
   redis.call('ZADD', B .. ':leased', leaseUntil, id)
   redis.call('HDEL', B .. ':keys', row.lane .. '\\n' .. row.key)
+  redis.call('HSET', ckey(id), 'owner', ARGV[5])
   claimed[#claimed + 1] = flatten(row)
 end
 return claimed
@@ -211,6 +215,48 @@ for i = 2, #ARGV do
   end
 end
 return 1
+`;
+
+// ARGV: now. The distinct holders of live leases.
+const LEASE_OWNERS_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+local seen, owners = {}, {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. ':leased', '(' .. now, '+inf')) do
+  local owner = redis.call('HGET', ckey(id), 'owner')
+  if owner and not seen[owner] then
+    seen[owner] = true
+    owners[#owners + 1] = owner
+  end
+end
+return owners
+`;
+
+// ARGV: now, owner, error. Puts back every live lease the (dead) owner holds; returns how many.
+const RECLAIM_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+local count = 0
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. ':leased', '(' .. now, '+inf')) do
+  if redis.call('HGET', ckey(id), 'owner') == ARGV[2] then
+    putBack(id, tonumber(redis.call('HGET', ckey(id), 'attempts')) + 1, now, ARGV[3], now)
+    count = count + 1
+  end
+end
+return count
+`;
+
+// ARGV: now, leaseMs, ids... Extends live leases only; returns the ids it extended.
+const RENEW_LUA = `${LUA_PRELUDE}
+local now = clock(ARGV[1])
+local leaseUntil = now + tonumber(ARGV[2])
+local renewed = {}
+for i = 3, #ARGV do
+  local lease = redis.call('ZSCORE', B .. ':leased', ARGV[i])
+  if lease and tonumber(lease) > now then
+    redis.call('ZADD', B .. ':leased', leaseUntil, ARGV[i])
+    renewed[#renewed + 1] = ARGV[i]
+  end
+end
+return renewed
 `;
 
 // ARGV: now, id, error, delayMs, maxAttempts
@@ -319,8 +365,11 @@ return 0
 // V2: every script that writes a change also maintains B:last.
 const SCRIPTS = {
   neuroonCqEnqueueV2: ENQUEUE_LUA,
-  neuroonCqClaimV2: CLAIM_LUA,
+  neuroonCqClaimV3: CLAIM_LUA,
+  neuroonCqLeaseOwnersV1: LEASE_OWNERS_LUA,
+  neuroonCqReclaimV1: RECLAIM_LUA,
   neuroonCqAckV2: ACK_LUA,
+  neuroonCqRenewV1: RENEW_LUA,
   neuroonCqFailV2: FAIL_LUA,
   neuroonCqListDeadV2: LIST_DEAD_LUA,
   neuroonCqReplayV2: REPLAY_LUA,
@@ -350,6 +399,7 @@ export class BullMqChangeQueue implements ChangeQueue {
   readonly #base: string;
   readonly #now: (() => number) | undefined;
   #client: Promise<RedisClient> | undefined;
+  readonly #owner = currentLeaseOwner();
   #closed = false;
 
   /** Creates the queue; the connection opens lazily on first use. */
@@ -394,14 +444,28 @@ export class BullMqChangeQueue implements ChangeQueue {
   async claim(options: ClaimOptions): Promise<QueuedChange[]> {
     const kinds = validateClaimOptions(options);
     if (kinds.length === 0) return [];
-    const rows = (await this.#run("neuroonCqClaimV2", [
+    await this.#reclaimFromDeadHolders();
+    const rows = (await this.#run("neuroonCqClaimV3", [
       this.#clock(),
       String(Math.ceil(options.leaseMs)),
       String(options.limit),
       LEASE_EXPIRED_ERROR,
+      this.#owner,
       ...kinds,
     ])) as string[][];
     return rows.map((flat) => toQueuedChange(toRecord(flat)));
+  }
+
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    validateLeaseMs(leaseMs, "renewLeases");
+    const valid = [...new Set(ids)].filter(isId);
+    if (valid.length === 0) return [];
+    const renewed = (await this.#run("neuroonCqRenewV1", [
+      this.#clock(),
+      String(Math.ceil(leaseMs)),
+      ...valid,
+    ])) as string[];
+    return renewed.map(String);
   }
 
   async ack(ids: readonly string[]): Promise<void> {
@@ -491,6 +555,19 @@ export class BullMqChangeQueue implements ChangeQueue {
     if (this.#closed) return;
     this.#closed = true;
     await this.#connection.close();
+  }
+
+  /**
+   * Puts back at once the changes leased by a process of this machine that is gone (SIGKILLed,
+   * crashed, or from before a reboot), instead of leaving them for their lease to run out (issue
+   * 17 item 6). Leases of live processes, and of other hosts, are left alone.
+   */
+  async #reclaimFromDeadHolders(): Promise<void> {
+    const owners = (await this.#run("neuroonCqLeaseOwnersV1", [this.#clock()])) as string[];
+    for (const owner of owners) {
+      if (owner === this.#owner || !isLeaseOwnerDead(owner)) continue;
+      await this.#run("neuroonCqReclaimV1", [this.#clock(), owner, LEASE_HOLDER_DIED_ERROR]);
+    }
   }
 
   #clock(): string {

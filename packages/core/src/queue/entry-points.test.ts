@@ -29,9 +29,11 @@ function packagesReachableFrom(entry: string): Set<string> {
 }
 
 describe("entry points", () => {
-  it("keeps bullmq and the test tooling out of the main entry", () => {
+  it("keeps bullmq, the test tooling and node:sqlite out of the main entry", () => {
     const packages = packagesReachableFrom("index.ts");
-    expect(packages).toContain("node:sqlite");
+    // node:sqlite is loaded when a SQLite store is opened (process.getBuiltinModule), not imported.
+    expect(packages).not.toContain("node:sqlite");
+    expect(packages).not.toContain("valibot");
     for (const name of ["bullmq", "ioredis", "pg", "vitest", "fast-check", "@neuroon/emulator"]) {
       expect(packages).not.toContain(name);
     }
@@ -55,5 +57,18 @@ describe("entry points", () => {
     expect(packages).toContain("fast-check");
     expect(packages).toContain("@neuroon/emulator");
     expect(packages).not.toContain("bullmq");
+  });
+
+  it("loads node:sqlite only when a SQLite store is opened, not when the client is imported", async () => {
+    const loaded = () =>
+      (process as unknown as { moduleLoadList: string[] }).moduleLoadList.includes(
+        "NativeModule sqlite",
+      );
+    const core = await import("../index.js");
+    new core.NeuroonClient({ shopId: "shop_import01", apiKey: `sk_${"0".repeat(32)}` });
+    expect(loaded()).toBe(false);
+    const queue = core.openSqliteQueue({ path: ":memory:" });
+    expect(loaded()).toBe(true);
+    await queue.close();
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { ChangeInput } from "./types.js";
+import type { ChangeInput, ClaimOptions } from "./types.js";
 
 // Node strips TypeScript types natively (>= 22.18 / 23.6), but it resolves `./x.js` literally;
 // this hook maps the house-style `.js` suffix back to the `.ts` source so a child process can load
@@ -26,8 +26,9 @@ const job = JSON.parse(process.env.NEUROON_KILL_JOB);
 const mod = await import(job.moduleUrl);
 const options = job.nowMs === undefined ? job.options : { ...job.options, now: () => job.nowMs };
 const queue = await mod[job.factory](options);
-await queue.enqueue(job.change);
-process.stdout.write("enqueued\\n");
+if (job.change !== undefined) await queue.enqueue(job.change);
+if (job.claim !== undefined) await queue.claim(job.claim);
+process.stdout.write("done\\n");
 setInterval(() => {}, 60_000);
 `;
 
@@ -41,12 +42,16 @@ export interface KillChildJob {
   options: Record<string, unknown>;
   /** Fixed clock for the child's queue (passed as the `now` option), to match the parent's test clock. */
   nowMs?: number;
-  change: ChangeInput;
+  /** Enqueued by the child. */
+  change?: ChangeInput;
+  /** Claimed by the child after the enqueue (so it dies holding leases). */
+  claim?: ClaimOptions;
 }
 
 /**
- * Test helper: opens a queue in a child `node` process, enqueues one change, and SIGKILLs the child
- * the moment `enqueue` resolved, without letting it close anything. Resolves once the child died.
+ * Test helper: opens a queue in a child `node` process, enqueues one change and/or claims, and
+ * SIGKILLs the child the moment that resolved, without letting it close anything (so it dies
+ * holding whatever it claimed). Resolves once the child died.
  */
 export function enqueueInChildThenKill(job: KillChildJob): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -63,7 +68,7 @@ export function enqueueInChildThenKill(job: KillChildJob): Promise<void> {
     let killed = false;
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
-      if (!killed && stdout.includes("enqueued")) {
+      if (!killed && stdout.includes("done")) {
         killed = true;
         child.kill("SIGKILL");
       }

@@ -9,7 +9,7 @@ import { createPostgresQueue } from "./postgres-queue.js";
 
 // The machine's PostgreSQL; every harness gets its own schema, dropped afterwards.
 const CONNECTION_STRING =
-  process.env.NEUROON_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  process.env.NEUROON_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const RUN_ID = randomUUID().slice(0, 8);
 let schemaCount = 0;
 const pool = new pg.Pool({ connectionString: CONNECTION_STRING, max: 4 });
@@ -32,6 +32,14 @@ runChangeQueueConformance("postgres", async (clock) => {
         options: { connectionString: CONNECTION_STRING, schema },
         nowMs: clock.now(),
         change,
+      }),
+    claimThenKill: (claim) =>
+      enqueueInChildThenKill({
+        moduleUrl: new URL("./postgres-queue.ts", import.meta.url).href,
+        factory: "createPostgresQueue",
+        options: { connectionString: CONNECTION_STRING, schema },
+        nowMs: clock.now(),
+        claim,
       }),
     cleanup: async () => {
       await dropSchema(schema);

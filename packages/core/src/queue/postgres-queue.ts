@@ -5,6 +5,7 @@ import {
   openPostgresHandle,
   type PostgresConnectionOptions,
 } from "../postgres/connection.js";
+import { currentLeaseOwner, isLeaseOwnerDead, LEASE_HOLDER_DIED_ERROR } from "./lease-owner.js";
 import type {
   ChangeInput,
   ChangeKind,
@@ -22,6 +23,7 @@ import {
   normaliseChanges,
   validateClaimOptions,
   validateFailOptions,
+  validateLeaseMs,
 } from "./validate.js";
 
 /** Options for {@link createPostgresQueue}. */
@@ -66,8 +68,10 @@ CREATE TABLE IF NOT EXISTS ${s}.neuroon_change_queue (
   last_enqueued_at BIGINT NOT NULL,
   available_at BIGINT NOT NULL,
   lease_until BIGINT,
-  last_error TEXT
+  last_error TEXT,
+  lease_owner TEXT
 );
+ALTER TABLE ${s}.neuroon_change_queue ADD COLUMN IF NOT EXISTS lease_owner TEXT;
 CREATE UNIQUE INDEX IF NOT EXISTS neuroon_change_queue_pending_key
   ON ${s}.neuroon_change_queue (queue_name, lane, key) WHERE lease_until IS NULL;
 CREATE INDEX IF NOT EXISTS neuroon_change_queue_ready
@@ -151,6 +155,7 @@ export class PostgresChangeQueue implements ChangeQueue {
   readonly #now: (() => number) | undefined;
   readonly #queueTable: string;
   readonly #deadTable: string;
+  readonly #owner = currentLeaseOwner();
   #closed = false;
 
   /** Use {@link createPostgresQueue}, which also creates the tables. */
@@ -224,20 +229,35 @@ export class PostgresChangeQueue implements ChangeQueue {
       for (const row of sortById(expired.rows)) {
         await this.#insertBack(client, row, row.attempts + 1, now, LEASE_EXPIRED_ERROR);
       }
+      await this.#reclaimFromDeadHolders(client, now);
       const claimed = await client.query<ChangeRow>(
-        `UPDATE ${this.#queueTable} SET lease_until = $2 WHERE id IN (
+        `UPDATE ${this.#queueTable} SET lease_until = $2, lease_owner = $6 WHERE id IN (
            SELECT id FROM ${this.#queueTable}
            WHERE queue_name = $1 AND lease_until IS NULL AND available_at <= $3
              AND kind = ANY($4::text[])
            ORDER BY id LIMIT $5
            FOR UPDATE SKIP LOCKED)
          RETURNING *`,
-        [this.name, now + Math.ceil(options.leaseMs), now, kinds, options.limit],
+        [this.name, now + Math.ceil(options.leaseMs), now, kinds, options.limit, this.#owner],
       );
       return claimed.rows;
     });
     // RETURNING gives no order guarantee; the id is the enqueue order.
     return sortById(rows).map(toQueuedChange);
+  }
+
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    validateLeaseMs(leaseMs, "renewLeases");
+    const rowIds = [...new Set(ids)].filter(isId);
+    if (rowIds.length === 0) return [];
+    const { rows } = await this.#pool.query<{ id: string }>(
+      `UPDATE ${this.#queueTable} SET lease_until = c.now + $3
+       FROM (SELECT coalesce($4::bigint, ${SERVER_NOW_SQL}) AS now) AS c
+       WHERE queue_name = $1 AND id = ANY($2::bigint[]) AND lease_until > c.now
+       RETURNING id`,
+      [this.name, rowIds, Math.ceil(leaseMs), this.#clockParam()],
+    );
+    return sortById(rows).map((row) => String(row.id));
   }
 
   async ack(ids: readonly string[]): Promise<void> {
@@ -406,6 +426,33 @@ export class PostgresChangeQueue implements ChangeQueue {
       );
     }
     return inPostgresTransaction(this.#pool, fn);
+  }
+
+  /**
+   * Puts back at once the changes leased by a process of this machine that is gone (SIGKILLed,
+   * crashed, or from before a reboot), instead of leaving them for their lease to run out (issue
+   * 17 item 6). Leases of live processes, and of other hosts, are left alone.
+   */
+  async #reclaimFromDeadHolders(client: PoolClient, now: number): Promise<void> {
+    const { rows: owners } = await client.query<{ lease_owner: string }>(
+      `SELECT DISTINCT lease_owner FROM ${this.#queueTable}
+       WHERE queue_name = $1 AND lease_until > $2 AND lease_owner IS NOT NULL AND lease_owner <> $3`,
+      [this.name, now, this.#owner],
+    );
+    for (const { lease_owner: owner } of owners) {
+      if (!isLeaseOwnerDead(owner)) continue;
+      const { rows } = await client.query<ChangeRow>(
+        `DELETE FROM ${this.#queueTable} WHERE id IN (
+           SELECT id FROM ${this.#queueTable}
+           WHERE queue_name = $1 AND lease_owner = $2 AND lease_until > $3
+           FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [this.name, owner, now],
+      );
+      for (const row of sortById(rows)) {
+        await this.#insertBack(client, row, row.attempts + 1, now, LEASE_HOLDER_DIED_ERROR);
+      }
+    }
   }
 
   /** Puts a change taken out of flight (or the dead letters) back, under its id, merging with a pending change for its key. */

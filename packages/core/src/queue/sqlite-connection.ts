@@ -1,4 +1,22 @@
-import { DatabaseSync } from "node:sqlite";
+import type * as NodeSqlite from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { ConfigurationError } from "../errors.js";
+
+/**
+ * `node:sqlite`, loaded the first time a SQLite queue or state store is opened, never at import:
+ * the plain client (and the Redis and PostgreSQL backends) must not need it. It loads without a
+ * flag from Node 22.13 (the floor is 22.19 for undici 8); older runtimes get a message instead of a stack trace.
+ */
+function loadSqlite(): typeof NodeSqlite {
+  const sqlite = process.getBuiltinModule?.("node:sqlite") as typeof NodeSqlite | undefined;
+  if (sqlite === undefined) {
+    throw new ConfigurationError(
+      `The SQLite queue and state store need node:sqlite, which this Node (${process.version}) ` +
+        "does not provide without a flag. Use Node 22.19 or newer, or the Redis or PostgreSQL backend.",
+    );
+  }
+  return sqlite;
+}
 
 /**
  * How hard SQLite works to keep a committed transaction.
@@ -38,7 +56,7 @@ export function openSqliteDatabase(options: SqliteOpenOptions): DatabaseSync {
     );
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  const db = new DatabaseSync(options.path, { timeout: busyTimeoutMs });
+  const db = new (loadSqlite().DatabaseSync)(options.path, { timeout: busyTimeoutMs });
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
     // `:memory:` databases report "memory" here; WAL only matters for files.

@@ -21,6 +21,14 @@ runChangeQueueConformance("sqlite", async (clock) => {
         nowMs: clock.now(),
         change,
       }),
+    claimThenKill: (claim) =>
+      enqueueInChildThenKill({
+        moduleUrl: new URL("./sqlite-queue.ts", import.meta.url).href,
+        factory: "openSqliteQueue",
+        options: { path },
+        nowMs: clock.now(),
+        claim,
+      }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 });

@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { currentLeaseOwner, isLeaseOwnerDead, LEASE_HOLDER_DIED_ERROR } from "./lease-owner.js";
 import { inTransaction, openSqliteDatabase, type SqliteOpenOptions } from "./sqlite-connection.js";
 import type {
   ChangeInput,
@@ -17,6 +18,7 @@ import {
   normaliseChanges,
   validateClaimOptions,
   validateFailOptions,
+  validateLeaseMs,
 } from "./validate.js";
 
 /** Options for {@link openSqliteQueue}. */
@@ -45,7 +47,8 @@ CREATE TABLE IF NOT EXISTS neuroon_change_queue (
   last_enqueued_at INTEGER NOT NULL,
   available_at INTEGER NOT NULL,
   lease_until INTEGER,
-  last_error TEXT
+  last_error TEXT,
+  lease_owner TEXT
 ) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS neuroon_change_queue_pending_key
   ON neuroon_change_queue (lane, key) WHERE lease_until IS NULL;
@@ -133,6 +136,10 @@ export class SqliteChangeQueue implements ChangeQueue {
   readonly #selectLeased: StatementSync;
   readonly #deleteChange: StatementSync;
   readonly #ackChange: StatementSync;
+  readonly #renewLease: StatementSync;
+  readonly #selectLeaseOwners: StatementSync;
+  readonly #selectLeasedBy: StatementSync;
+  readonly #owner = currentLeaseOwner();
   readonly #insertDead: StatementSync;
   #closed = false;
 
@@ -142,6 +149,7 @@ export class SqliteChangeQueue implements ChangeQueue {
     this.#db = openSqliteDatabase(options);
     try {
       this.#db.exec(SCHEMA_SQL);
+      addLeaseOwnerColumn(this.#db);
       this.#upsert = this.#db.prepare(UPSERT_SQL);
       this.#selectExpired = this.#db.prepare(
         "SELECT * FROM neuroon_change_queue WHERE lease_until IS NOT NULL AND lease_until <= ? ORDER BY id",
@@ -152,6 +160,15 @@ export class SqliteChangeQueue implements ChangeQueue {
       this.#deleteChange = this.#db.prepare("DELETE FROM neuroon_change_queue WHERE id = ?");
       this.#ackChange = this.#db.prepare(
         "DELETE FROM neuroon_change_queue WHERE id = ? AND lease_until > ?",
+      );
+      this.#selectLeaseOwners = this.#db.prepare(
+        "SELECT DISTINCT lease_owner FROM neuroon_change_queue WHERE lease_until > ? AND lease_owner IS NOT NULL",
+      );
+      this.#selectLeasedBy = this.#db.prepare(
+        "SELECT * FROM neuroon_change_queue WHERE lease_owner = ? AND lease_until > ? ORDER BY id",
+      );
+      this.#renewLease = this.#db.prepare(
+        "UPDATE neuroon_change_queue SET lease_until = ? WHERE id = ? AND lease_until > ? RETURNING id",
       );
       this.#insertDead = this.#db.prepare(`
         INSERT OR REPLACE INTO neuroon_change_dead_letters
@@ -200,7 +217,9 @@ export class SqliteChangeQueue implements ChangeQueue {
       for (const row of this.#selectExpired.all(now) as unknown as ChangeRow[]) {
         this.#putBack(row, row.attempts + 1, now, LEASE_EXPIRED_ERROR);
       }
+      this.#reclaimFromDeadHolders(now);
       return this.#claimStatement(kinds).all({
+        $owner: this.#owner,
         $leaseUntil: now + options.leaseMs,
         $now: now,
         $limit: options.limit,
@@ -208,6 +227,16 @@ export class SqliteChangeQueue implements ChangeQueue {
     });
     // RETURNING gives no order guarantee; the id is the enqueue order.
     return rows.sort((a, b) => a.id - b.id).map(toQueuedChange);
+  }
+
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    validateLeaseMs(leaseMs, "renewLeases");
+    const rowIds = [...new Set(ids)].map(parseId).filter((id): id is number => id !== undefined);
+    if (rowIds.length === 0) return [];
+    const now = this.#now();
+    return inTransaction(this.#db, () =>
+      rowIds.filter((id) => this.#renewLease.get(now + Math.ceil(leaseMs), id, now) !== undefined),
+    ).map(String);
   }
 
   async ack(ids: readonly string[]): Promise<void> {
@@ -341,6 +370,22 @@ export class SqliteChangeQueue implements ChangeQueue {
     this.#db.close();
   }
 
+  /**
+   * Puts back at once the changes leased by a process of this machine that is gone (SIGKILLed,
+   * crashed, or from before a reboot), instead of leaving them for their lease to run out: a
+   * restarted bridge would otherwise leave acknowledged edits unsynced for its whole lease
+   * (issue 17 item 6). Leases of live processes, or of other hosts, are left alone.
+   */
+  #reclaimFromDeadHolders(now: number): void {
+    const owners = this.#selectLeaseOwners.all(now) as unknown as { lease_owner: string }[];
+    for (const { lease_owner: owner } of owners) {
+      if (owner === this.#owner || !isLeaseOwnerDead(owner)) continue;
+      for (const row of this.#selectLeasedBy.all(owner, now) as unknown as ChangeRow[]) {
+        this.#putBack(row, row.attempts + 1, now, LEASE_HOLDER_DIED_ERROR);
+      }
+    }
+  }
+
   /** Turns an in-flight row back into a not-in-flight one, merging with a pending row for its key. */
   #putBack(row: ChangeRow, attempts: number, availableAt: number, lastError: string): void {
     this.#deleteChange.run(row.id);
@@ -355,7 +400,7 @@ export class SqliteChangeQueue implements ChangeQueue {
       // it lets SQLite cache one plan per filter.
       const kindList = kinds.map((kind) => `'${kind}'`).join(", ");
       statement = this.#db.prepare(`
-        UPDATE neuroon_change_queue SET lease_until = $leaseUntil
+        UPDATE neuroon_change_queue SET lease_until = $leaseUntil, lease_owner = $owner
         WHERE id IN (
           SELECT id FROM neuroon_change_queue
           WHERE lease_until IS NULL AND available_at <= $now AND kind IN (${kindList})
@@ -371,6 +416,19 @@ export class SqliteChangeQueue implements ChangeQueue {
 /** Opens the embedded SQLite change queue; see {@link SqliteChangeQueue}. */
 export function openSqliteQueue(options: SqliteQueueOptions): SqliteChangeQueue {
   return new SqliteChangeQueue(options);
+}
+
+/** Databases created before lease owners were recorded get the column (a cheap, in-place change). */
+function addLeaseOwnerColumn(db: DatabaseSync): void {
+  const columns = db.prepare("PRAGMA table_info(neuroon_change_queue)").all() as { name: string }[];
+  if (columns.some((column) => column.name === "lease_owner")) return;
+  inTransaction(db, () => {
+    // Another process may have added it since the check; re-check under the write lock.
+    const again = db.prepare("PRAGMA table_info(neuroon_change_queue)").all() as { name: string }[];
+    if (!again.some((column) => column.name === "lease_owner")) {
+      db.exec("ALTER TABLE neuroon_change_queue ADD COLUMN lease_owner TEXT");
+    }
+  });
 }
 
 function upsertParams(

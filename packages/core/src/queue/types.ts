@@ -21,6 +21,22 @@ export interface ChangeInput {
   origin?: string;
 }
 
+/**
+ * A change as the queue hands it out from {@link ChangeQueue.claim}: what to do (`kind`, `key`,
+ * the latest `payload`), plus the bookkeeping a worker needs (`attempts`, how many enqueues were
+ * `coalesced` into it, when they happened, the last error). Settle each one with `ack` or `fail`.
+ *
+ * @example
+ * for (const change of await queue.claim({ limit: 100, leaseMs: 60_000 })) {
+ *   try {
+ *     await handle(change.kind, change.key, change.payload);
+ *     await queue.ack([change.id]);
+ *   } catch (error) {
+ *     const delayMs = backoffDelayMs(change.attempts + 1, { maxDelayMs: 300_000 });
+ *     await queue.fail(change.id, String(error), { delayMs, maxAttempts: 8 });
+ *   }
+ * }
+ */
 export interface QueuedChange {
   /** Backend-assigned id, stable for the life of the change. */
   id: string;
@@ -64,6 +80,21 @@ export interface QueueStats {
   deadLetters: number;
 }
 
+/**
+ * The durable, coalescing queue between an adapter's events and the sync engine. Adapters
+ * `enqueue` (and acknowledge the platform only after it resolved); the engine `claim`s, then
+ * `ack`s or `fail`s each change. Built in: `SqliteChangeQueue` (`openSqliteQueue`) and the Redis
+ * queue in `@neuroon/core/bullmq`; a custom backend implements this interface and passes the queue
+ * conformance suite.
+ *
+ * @example
+ * const queue = openSqliteQueue({ path: "./data/neuroon.db" });
+ * // In a webhook handler, after verifying the signature:
+ * await queue.enqueue({ kind: "product", key: String(product.id), origin: "webhook:products/update" });
+ * response.writeHead(200).end(); // only now: the change survives a crash
+ * // Elsewhere, the engine drains it:
+ * await new SyncEngine({ client, queue, state, source, shopId }).drain();
+ */
 export interface ChangeQueue {
   /**
    * Durably records changes; resolves only once they would survive a crash. Changes with the same
@@ -77,6 +108,15 @@ export interface ChangeQueue {
    * whose lease expired comes back here with `attempts + 1` and a `lastError` saying so.
    */
   claim(options: ClaimOptions): Promise<QueuedChange[]>;
+  /**
+   * Optional: extends the leases of claimed changes to `leaseMs` from now, so a worker still busy
+   * with them (a slow Neuroon, a long rate-limit wait) does not see them handed out again, to
+   * itself or another worker. Returns the ids whose lease was extended; an id not in flight under
+   * a live lease (unknown, acked, failed, or expired: due for redelivery) is left alone and left
+   * out. `SyncEngine` renews what it holds every third of its lease while it works; every backend
+   * in this package has it.
+   */
+  renewLeases?(ids: readonly string[], leaseMs: number): Promise<string[]>;
   /** Marks claimed changes done. Acking an unknown or expired lease id is a no-op. */
   ack(ids: readonly string[]): Promise<void>;
   /**

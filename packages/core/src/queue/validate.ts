@@ -48,11 +48,7 @@ export function validateClaimOptions(options: ClaimOptions): readonly ChangeKind
       `claim limit must be a positive integer, received ${describe(options.limit)}`,
     );
   }
-  if (!Number.isFinite(options.leaseMs) || options.leaseMs <= 0) {
-    throw new RangeError(
-      `claim leaseMs must be a positive number, received ${describe(options.leaseMs)}`,
-    );
-  }
+  validateLeaseMs(options.leaseMs, "claim");
   const kinds = options.kinds ?? CHANGE_KINDS;
   for (const kind of kinds) {
     if (!CHANGE_KINDS.includes(kind)) {
@@ -62,6 +58,15 @@ export function validateClaimOptions(options: ClaimOptions): readonly ChangeKind
     }
   }
   return [...new Set(kinds)].sort();
+}
+
+/** Rejects a lease length that would lease nothing or forever (`claim`, `renewLeases`). */
+export function validateLeaseMs(leaseMs: number, method: string): void {
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
+    throw new RangeError(
+      `${method} leaseMs must be a positive number, received ${describe(leaseMs)}`,
+    );
+  }
 }
 
 /** Rejects fail options that would retry immediately forever or never. */

@@ -6,7 +6,7 @@ import { createPostgresStateStore } from "./postgres-state-store.js";
 
 // The machine's PostgreSQL; every harness gets its own schema, dropped afterwards.
 const CONNECTION_STRING =
-  process.env.NEUROON_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  process.env.NEUROON_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const RUN_ID = randomUUID().slice(0, 8);
 let schemaCount = 0;
 const pool = new pg.Pool({ connectionString: CONNECTION_STRING, max: 4 });

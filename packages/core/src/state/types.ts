@@ -48,7 +48,17 @@ export interface IterateIdsOptions {
 
 /**
  * Per-shop sync state, keyed by externalId. A store instance is bound to one shop; several shops
- * may share one database.
+ * may share one database. The engine records here what Neuroon holds (content hash, status,
+ * parent, drift snapshot) so unchanged products are skipped, deletions find their variants and
+ * reconcile knows what it synced. Built in: `MemorySyncStateStore`, `SqliteSyncStateStore`
+ * (`openSqliteStateStore`) and the Redis store in `@neuroon/core/bullmq`; a custom backend
+ * implements this interface and passes the state-store conformance suite.
+ *
+ * @example
+ * const state = openSqliteStateStore({ path: "./data/neuroon.db", shopId: "shop_123" });
+ * const records = await state.get(["sku-1"]);
+ * console.log(records.get("sku-1")?.contentHash); // what was last confirmed as sent
+ * for await (const id of state.iterateIds({ batchSize: 1_000 })) audit(id);
  */
 export interface SyncStateStore {
   /** The shop this store reads and writes. */

@@ -4,7 +4,7 @@ import type { ChangeKind, ChangeQueue, QueuedChange } from "../queue/types.js";
 import { backoffDelayMs, sleep } from "../retry.js";
 import type { DriftSnapshot, SyncStateRecord } from "../state/types.js";
 import type { NeuroonProduct, StoredProduct, SyncType, TrackConversionRequest } from "../types.js";
-import { type CoalesceOptions, resolveCoalesceOptions, waitForCoalescedBatch } from "./coalesce.js";
+import { type CoalesceOptions, resolveCoalesceOptions } from "./coalesce.js";
 import { type DriftField, diffDrift, takeDriftSnapshot } from "./drift.js";
 import {
   describeError,
@@ -15,9 +15,11 @@ import {
   retryAfterMsOf,
 } from "./error-kinds.js";
 import { ResetConfirmationError, SafetyValveError, SyncIncompleteError } from "./errors.js";
+import { keepLeases } from "./lease-keeper.js";
 import { assertBatchSize, familyKeyOf, groupFamilies, planBatches } from "./plan-batches.js";
 import { contentHash } from "./stable-hash.js";
 import { type DriftLedger, StateView } from "./state-view.js";
+import { emptySummary } from "./summary.js";
 import type {
   CatalogSource,
   DriftPolicy,
@@ -29,6 +31,7 @@ import type {
   SyncPhase,
   SyncSummary,
 } from "./types.js";
+import { runWorkerLoop } from "./worker-loop.js";
 
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_MAX_DELETE_RATIO = 0.1;
@@ -65,21 +68,7 @@ type Outcome =
 
 /** Counters and per-run caches of one `drain`/`fullSync`/`reconcile`/`resetCatalog` call. */
 class Run {
-  readonly summary: SyncSummary = {
-    sent: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    failed: 0,
-    rejected: 0,
-    conflicts: 0,
-    deleted: 0,
-    conversions: 0,
-    requests: 0,
-    syncRequests: 0,
-    changes: 0,
-    elapsedMs: 0,
-  };
+  readonly summary: SyncSummary = emptySummary();
   /** Set when Neuroon is unreachable or refuses our credentials: stop sending, retry later. */
   halted: unknown;
   /**
@@ -207,6 +196,10 @@ export class SyncEngine {
       // A claimed change left neither acked nor failed stays leased until leaseMs runs out
       // (5 minutes by default), so even a throwing run must hand back what it has not settled.
       let failure: { error: unknown } | undefined;
+      // Renewed while this claim is worked on, so a claim outliving its lease is not re-claimed.
+      const leases = keepLeases(this.#queue, changes, this.#leaseMs, (error) =>
+        this.#emit({ type: "error", phase: "drain", error }),
+      );
       try {
         signal?.throwIfAborted();
         await this.#processChanges(changes, run, signal);
@@ -214,6 +207,7 @@ export class SyncEngine {
         failure = { error };
         throw error;
       } finally {
+        await leases.stop();
         await this.#handBack(changes, run, failure, signal);
       }
       this.#emit({ type: "progress", phase: "drain", done: run.summary.changes });
@@ -228,48 +222,27 @@ export class SyncEngine {
    * `coalesce.quietMs` (default 1 s) or `coalesce.maxWaitMs` (default 10 s) has passed since it
    * first saw pending work, so a burst goes out in few full batches; `quietMs: 0` drains at once.
    * Conversions are not held back: while the window is open they are delivered on every look at
-   * the queue. Returns the totals of every drain. On abort, the drain in progress hands its
-   * unprocessed changes back to the queue at once instead of leaving them leased.
+   * the queue. A drain that throws is reported as an `error` event and the worker backs off
+   * (2 s doubling up to 60 s with the default `idleMs`). Returns the totals of every drain. On
+   * abort, the drain in progress hands its unprocessed changes back to the queue at once instead
+   * of leaving them leased. This is {@link runWorkerLoop} over this engine's queue and drain.
    */
   async runWorker(options: {
     signal: AbortSignal;
     idleMs?: number;
     coalesce?: CoalesceOptions;
   }): Promise<SyncSummary> {
-    const { signal } = options;
-    const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
-    const coalesce = resolveCoalesceOptions(options.coalesce);
-    const startedAt = this.#now();
-    const total = emptySummary();
-    while (!signal.aborted) {
-      let idle = true;
-      try {
-        const window = await waitForCoalescedBatch(this.#queue, {
-          signal,
-          coalesce,
-          now: this.#now,
-          sleep: this.#sleep,
-          onWait: async () => {
-            addSummary(total, await this.drain({ signal, kinds: ["conversion"] }));
-          },
-        });
-        if (window.reason === "aborted") break;
-        if (window.reason !== "empty") {
-          // What was pending when the window closed; later arrivals wait for the next window.
-          const summary = await this.drain(
-            window.pending === undefined ? { signal } : { signal, maxChanges: window.pending },
-          );
-          addSummary(total, summary);
-          idle = summary.changes === 0 || summary.failed > 0;
-        }
-      } catch (error) {
-        if (signal.aborted) break;
-        this.#emit({ type: "error", phase: "drain", error });
-      }
-      if (idle && !signal.aborted) await this.#sleep(idleMs, signal).catch(() => {});
-    }
-    total.elapsedMs = this.#now() - startedAt;
-    return total;
+    return await runWorkerLoop({
+      queue: this.#queue,
+      drain: (request) => this.drain(request),
+      signal: options.signal,
+      idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
+      coalesce: resolveCoalesceOptions(options.coalesce),
+      now: this.#now,
+      sleep: this.#sleep,
+      random: this.#random,
+      onError: (error) => this.#emit({ type: "error", phase: "drain", error }),
+    });
   }
 
   /**
@@ -1344,12 +1317,4 @@ async function forEachLimit<T>(
     },
   );
   await Promise.all(lanes);
-}
-
-function emptySummary(): SyncSummary {
-  return new Run("drain", 0).summary;
-}
-
-function addSummary(total: SyncSummary, add: SyncSummary): void {
-  for (const key of Object.keys(total) as (keyof SyncSummary)[]) total[key] += add[key];
 }

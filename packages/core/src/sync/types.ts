@@ -13,7 +13,24 @@ import type { DriftField } from "./drift.js";
 
 /**
  * What a store adapter (Shopify, Medusa, WooCommerce, a feed) gives the sync engine. Keys are
- * parent externalIds: a product without variants is its own parent.
+ * parent externalIds: a product without variants is its own parent. Throw a `StoreError` (or a
+ * subclass) for store failures, so the engine honours `retryAfterMs` and `isRetryable`. Check an
+ * implementation with `runCatalogSourceConformance` from `@neuroon/core/testing`.
+ *
+ * @example
+ * const source: CatalogSource = {
+ *   async readProducts(keys, signal) {
+ *     const found = await shop.getProducts(keys, { signal }); // your platform client
+ *     const products = found.flatMap((p) => [mapParent(p), ...p.variants.map(mapVariant)]);
+ *     const missing = keys.filter((key) => !found.some((p) => String(p.id) === key));
+ *     return { products, missing };
+ *   },
+ *   async *streamCatalog(signal) {
+ *     for await (const page of shop.pageProducts({ pageSize: 100, signal })) {
+ *       yield page.flatMap((p) => [mapParent(p), ...p.variants.map(mapVariant)]);
+ *     }
+ *   },
+ * };
  */
 export interface CatalogSource {
   /**
@@ -81,6 +98,22 @@ export interface PreparedProducts {
 
 export type DriftPolicy = "keep-remote" | "overwrite";
 
+/**
+ * What a {@link SyncEngine} is built from: the Neuroon client, the queue, the sync state, the
+ * store (`source`) and the shop id, plus tuning (batch size, retry curve, drift policy, safety
+ * valve) and hooks (`onEvent`, clock, jitter and sleep for tests). Only the first five are required.
+ *
+ * @example
+ * const engine = new SyncEngine({
+ *   client: new NeuroonClient({ shopId, apiKey }),
+ *   queue: openSqliteQueue({ path: "./data/neuroon.db" }),
+ *   state: openSqliteStateStore({ path: "./data/neuroon.db", shopId }),
+ *   source: createWooCatalogSource(reader),
+ *   shopId,
+ *   retry: { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 300_000 },
+ *   onEvent: (event) => event.type === "rejected" && log.warn(event),
+ * });
+ */
 export interface SyncEngineOptions {
   client: SyncApi;
   queue: ChangeQueue;
@@ -133,6 +166,21 @@ export interface SyncEngineOptions {
 
 export type SyncPhase = "drain" | "full-sync" | "reconcile" | "reset";
 
+/**
+ * What the engine reports through `onEvent` while it works: progress, each batch sent, products
+ * rejected (locally or by Neuroon) or left alone because of drift, deletions, conversions, retries
+ * and dead letters, and errors a worker survived. A discriminated union on `type`; the handler must
+ * not throw.
+ *
+ * @example
+ * onEvent(event) {
+ *   switch (event.type) {
+ *     case "rejected": log.warn(`${event.externalId} refused: ${event.reason}`); break;
+ *     case "retry": if (event.outcome === "dead") alert(`${event.key} dead-lettered: ${event.error}`); break;
+ *     case "error": log.error(`${event.phase} failed`, event.error); break;
+ *   }
+ * }
+ */
 export type SyncEvent =
   | { type: "progress"; phase: SyncPhase; done: number; total?: number }
   | {

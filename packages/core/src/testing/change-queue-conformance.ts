@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChangeInput, ChangeQueue, QueuedChange } from "../queue/types.js";
+import type { ChangeInput, ChangeQueue, ClaimOptions, QueuedChange } from "../queue/types.js";
 
 /**
  * One storage location (a SQLite file, a Redis key prefix, a PostgreSQL schema) that the battery
@@ -19,6 +19,13 @@ export interface ChangeQueueHarness {
    * durability test is skipped without it.
    */
   enqueueThenKill?(change: ChangeInput): Promise<void>;
+  /**
+   * Claims with `options` from a child process on this storage that is SIGKILLed as soon as the
+   * claim resolved (so it dies holding the leases), and resolves once the child is dead. Optional:
+   * for backends that recognise a dead holder's leases on the same machine and reclaim them at
+   * once; the test is skipped without it.
+   */
+  claimThenKill?(options: ClaimOptions): Promise<void>;
   /** Deletes the storage. Queues the battery opened are already closed. */
   cleanup(): Promise<void>;
 }
@@ -272,6 +279,52 @@ export function runChangeQueueConformance(name: string, factory: ChangeQueueHarn
         coalesced: 2,
         firstEnqueuedAt: START_MS,
       });
+    });
+
+    // renewLeases() is optional in the interface; a backend that has it must agree with the others.
+    const renewLeases = (q: ChangeQueue, context: { skip: () => void }) => {
+      if (q.renewLeases === undefined) context.skip();
+      return (ids: readonly string[], leaseMs: number) => q.renewLeases?.(ids, leaseMs);
+    };
+
+    it("renews a lease, so a change its holder is still working on is not delivered again", async (context) => {
+      const renew = renewLeases(queue, context);
+      await queue.enqueue([
+        { kind: "product", key: "p1" },
+        { kind: "product", key: "p2" },
+      ]);
+      const [p1, p2] = await claimAll(queue, { leaseMs: 1_000 });
+      advance(900);
+      expect(await renew([p1?.id ?? "", p1?.id ?? ""], 1_000)).toEqual([p1?.id]);
+      // p2's lease (not renewed) ran out; p1's runs until 1 900.
+      advance(900);
+      const again = await claimAll(await open());
+      expect(again.map((change) => change.key)).toEqual(["p2"]);
+      expect(again[0]?.id).toBe(p2?.id);
+      expect(await queue.stats()).toEqual({ pending: 0, delayed: 0, inFlight: 2, deadLetters: 0 });
+      advance(99);
+      expect(await renew([p1?.id ?? ""], 5_000)).toEqual([p1?.id]);
+      advance(4_999);
+      expect(await claimAll(queue)).toEqual([]);
+      // The holder's ack still counts: it never lost the lease.
+      await queue.ack([p1?.id ?? ""]);
+      expect(await queue.stats()).toMatchObject({ inFlight: 1 });
+    });
+
+    it("renews only live leases: not expired, acked, failed or unknown ones", async (context) => {
+      const renew = renewLeases(queue, context);
+      await queue.enqueue(["a", "b", "c"].map((key) => ({ kind: "product" as const, key })));
+      const [a, b, c] = await claimAll(queue, { leaseMs: 1_000 });
+      await queue.ack([a?.id ?? ""]);
+      await queue.fail(b?.id ?? "", "later", { delayMs: 10_000, maxAttempts: 5 });
+      advance(1_000);
+      expect(
+        await renew([a?.id ?? "", b?.id ?? "", c?.id ?? "", "999999", "not-an-id"], 1_000),
+      ).toEqual([]);
+      expect(await queue.stats()).toEqual({ pending: 1, delayed: 1, inFlight: 0, deadLetters: 0 });
+      expect((await claimAll(queue)).map((change) => change.id)).toEqual([c?.id]);
+      expect(await renew([], 1_000)).toEqual([]);
+      await expect(queue.renewLeases?.([c?.id ?? ""], 0)).rejects.toThrow(/leaseMs/);
     });
 
     it("treats ack and fail of unknown ids as no-ops", async () => {
@@ -579,6 +632,29 @@ export function runChangeQueueConformance(name: string, factory: ChangeQueueHarn
       });
       const [change] = await claimAll(queue);
       expect(change).toMatchObject({ key: "killed", payload: { survived: true } });
+    });
+
+    it("reclaims at once the leases of a holder process on this machine that was killed", async (context) => {
+      if (harness.claimThenKill === undefined) {
+        context.skip();
+        return;
+      }
+      await queue.enqueue([
+        { kind: "product", key: "p1", payload: { version: 1 } },
+        { kind: "product", key: "p2" },
+      ]);
+      // The child claims p1 (oldest first) and is killed holding it, its lease 30 s from over.
+      await harness.claimThenKill({ limit: 1, leaseMs: LEASE_MS });
+      const claimed = await claimAll(queue);
+      expect(claimed.map((change) => change.key)).toEqual(["p1", "p2"]);
+      expect(claimed[0]).toMatchObject({ payload: { version: 1 }, attempts: 1 });
+      expect(claimed[0]?.lastError).toMatch(/died/);
+      expect(claimed[1]).toMatchObject({ attempts: 0 });
+      // A live holder's leases (this process's) are left alone, whatever instance looks.
+      expect(await claimAll(await open())).toEqual([]);
+      expect(await queue.stats()).toEqual({ pending: 0, delayed: 0, inFlight: 2, deadLetters: 0 });
+      await queue.ack(claimed.map((change) => change.id));
+      expect(await queue.stats()).toEqual({ pending: 0, delayed: 0, inFlight: 0, deadLetters: 0 });
     });
 
     it("coalesces any enqueue sequence to one change per key with the latest payload", async () => {

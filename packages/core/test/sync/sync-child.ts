@@ -14,7 +14,6 @@ interface ChildJob {
   shopId: string;
   apiKey: string;
   batchSize: number;
-  leaseMs: number;
 }
 
 const job = JSON.parse(process.env.NEUROON_SYNC_CHILD ?? "{}") as ChildJob;
@@ -33,7 +32,9 @@ const engine = new SyncEngine({
   state,
   source: new FileStore(join(job.dir, "catalog.json")),
   batchSize: job.batchSize,
-  claim: { limit: job.batchSize, leaseMs: job.leaseMs },
+  // The shipped lease (the engine's default, 5 minutes, as the bridge uses): a restart must not
+  // wait for it to run out, the new process reclaims its dead predecessor's leases.
+  claim: { limit: job.batchSize },
   retry: { baseDelayMs: 10, maxAttempts: 1_000 },
   onEvent: (event) => {
     if (event.type === "batch-sent" || event.type === "deleted")

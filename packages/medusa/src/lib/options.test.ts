@@ -1,5 +1,5 @@
 import { MedusaError } from "@medusajs/framework/utils";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveOptions } from "./options";
 
 const valid = {
@@ -10,6 +10,10 @@ const valid = {
 };
 
 describe("resolveOptions", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it("applies defaults and normalises", () => {
     expect(resolveOptions(valid)).toMatchObject({
       apiUrl: "https://api.neuroon.ai",
@@ -22,6 +26,47 @@ describe("resolveOptions", () => {
       maxRetries: 2,
       maxOrphanDeleteRatio: 0.5,
       disableLiveSync: false,
+    });
+  });
+
+  it("reads NEUROON_API_URL when apiUrl is not set, and apiUrl wins over it", () => {
+    vi.stubEnv("NEUROON_API_URL", "http://localhost:4010/");
+    expect(resolveOptions(valid).apiUrl).toBe("http://localhost:4010");
+    expect(resolveOptions({ ...valid, apiUrl: "https://eu.neuroon.example" }).apiUrl).toBe(
+      "https://eu.neuroon.example",
+    );
+    vi.stubEnv("NEUROON_API_URL", "not a url");
+    expect(() => resolveOptions(valid)).toThrow(
+      /"apiUrl" \(or NEUROON_API_URL\) must be an http\(s\) URL, received "not a url"/,
+    );
+  });
+
+  it.each([
+    ["sk_live_0123456789abcdef", /but it is 24 characters long/],
+    ["sk_0123456789abcdef0123456789abcdeg", /but it contains characters other than hex digits/],
+    ["pk_0123456789abcdef0123456789abcdef", /but it does not start with "sk_"/],
+  ])(
+    "says what is wrong with the key %s, never that a sk_ key does not start with sk_",
+    (apiKey, reason) => {
+      let message = "";
+      try {
+        resolveOptions({ ...valid, apiKey });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(reason);
+      if (apiKey.startsWith("sk_")) expect(message).not.toContain("does not start");
+      expect(message).not.toContain(apiKey);
+    },
+  );
+
+  it("refuses taxInclusive with no way to find a tax country", () => {
+    expect(() => resolveOptions({ ...valid, taxInclusive: true })).toThrow(
+      /"taxInclusive" needs a country[\s\S]*set "taxCountryCode"/,
+    );
+    expect(resolveOptions({ ...valid, taxInclusive: true, taxCountryCode: "DE" })).toMatchObject({
+      taxInclusive: true,
+      taxCountryCode: "de",
     });
   });
 
@@ -40,9 +85,10 @@ describe("resolveOptions", () => {
     expect(error).toBeInstanceOf(MedusaError);
     const message = (error as Error).message;
     expect(message).toContain('"shopId" is required');
-    expect(message).toContain('"apiKey" must look like sk_<32 hex>');
+    expect(message).toContain('"apiKey" must be "sk_" followed by 32 hex characters');
+    expect(message).toContain('it does not start with "sk_"');
     expect(message).not.toContain("live_123");
-    expect(message).toContain('"apiUrl" must be an http(s) URL');
+    expect(message).toContain('"apiUrl" (or NEUROON_API_URL) must be an http(s) URL');
     expect(message).toContain('"storefrontUrl" is required');
     expect(message).toContain('set "regionId"');
     expect(message).toContain('"brand.source" must be');

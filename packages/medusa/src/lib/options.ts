@@ -1,5 +1,9 @@
 import { MedusaError } from "@medusajs/framework/utils";
-import type { NeuroonProduct } from "@neuroon/core";
+import {
+  describeApiKeyProblem,
+  NEUROON_PRODUCTION_BASE_URL,
+  type NeuroonProduct,
+} from "@neuroon/core";
 import type { MedusaProductRecord } from "./medusa-types";
 
 /** Where a product's brand comes from; Medusa has no brand field of its own. */
@@ -25,7 +29,7 @@ export interface NeuroonPluginOptions {
   shopId: string;
   /** Shop API key (`sk_` + 32 hex). Server-side only; never sent to a browser. */
   apiKey: string;
-  /** Neuroon API base URL. Default `https://api.neuroon.ai`. */
+  /** Neuroon API base URL. Default: `NEUROON_API_URL`, else `https://api.neuroon.ai`. */
   apiUrl?: string;
   /** Public storefront origin, used to build product URLs, e.g. `https://shop.example.com`. */
   storefrontUrl: string;
@@ -37,7 +41,10 @@ export interface NeuroonPluginOptions {
   currencyCode?: string;
   /** Send prices with tax included (as a storefront in a tax-inclusive market shows them). Default: the price's own inclusivity. */
   taxInclusive?: boolean;
-  /** Country used for tax lines when `taxInclusive` is set; default: the region's only country. */
+  /**
+   * Country whose tax rates convert prices when `taxInclusive` is set; default: the region's only
+   * country. Required with `taxInclusive` when the region has several countries or no region is set.
+   */
   taxCountryCode?: string;
   /** Sales channel whose stock decides `inStock`; default: the product's first sales channel. */
   salesChannelId?: string;
@@ -82,10 +89,9 @@ export interface ResolvedNeuroonOptions {
   disableLiveSync: boolean;
 }
 
-export const DEFAULT_API_URL = "https://api.neuroon.ai";
-export const MAX_BATCH_SIZE = 500;
+export const DEFAULT_API_URL = NEUROON_PRODUCTION_BASE_URL;
 
-const API_KEY_PATTERN = /^sk_[0-9a-f]{32}$/i;
+export const MAX_BATCH_SIZE = 500;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -137,14 +143,22 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
   const apiKey = str("apiKey");
   if (!apiKey)
     problems.push(`"apiKey" is required: the shop API key (sk_…), e.g. from NEUROON_API_KEY`);
-  else if (!API_KEY_PATTERN.test(apiKey))
-    problems.push(
-      `"apiKey" must look like sk_<32 hex>, received a ${apiKey.length}-character value not starting with sk_`,
-    );
+  else {
+    // Core's check, shared with the client and the other adapters; it never echoes the key.
+    const problem = describeApiKeyProblem(apiKey);
+    if (problem !== undefined)
+      problems.push(
+        `"apiKey" must be "sk_" followed by 32 hex characters, as the Neuroon dashboard shows it, but ${problem}`,
+      );
+  }
 
-  const apiUrl = (str("apiUrl") ?? DEFAULT_API_URL).replace(/\/+$/, "");
+  // A newcomer pointing NEUROON_API_URL at the emulator must not silently talk to production.
+  const envApiUrl = process.env.NEUROON_API_URL?.trim() || undefined;
+  const apiUrl = (str("apiUrl") ?? envApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, "");
   if (!isValidUrl(apiUrl))
-    problems.push(`"apiUrl" must be an http(s) URL, received ${describe(o.apiUrl)}`);
+    problems.push(
+      `"apiUrl" (or NEUROON_API_URL) must be an http(s) URL, received ${describe(o.apiUrl ?? envApiUrl)}`,
+    );
 
   const storefrontUrl = str("storefrontUrl")?.replace(/\/+$/, "");
   if (!storefrontUrl)
@@ -180,6 +194,11 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
   if (taxCountryCode && !/^[a-z]{2}$/.test(taxCountryCode))
     problems.push(
       `"taxCountryCode" must be an ISO 3166-1 alpha-2 code such as "de", received ${describe(o.taxCountryCode)}`,
+    );
+
+  if (taxInclusive !== undefined && !regionId && !taxCountryCode)
+    problems.push(
+      `"taxInclusive" needs a country whose tax rates convert the prices: set "taxCountryCode" (e.g. "de"), or "regionId" of a region with one country`,
     );
 
   const salesChannelId = str("salesChannelId");

@@ -1,29 +1,23 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework";
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils";
 import { idsFromEvent } from "../lib/event-ids";
-import { NeuroonSync } from "../lib/sync";
+import { resolveNeuroon } from "../lib/resolve";
 
 /**
- * Product created, updated or deleted: record the change durably, then deliver it at once. A
- * failure is kept in the module's state and retried by the `neuroon-retry` job (Medusa does not
- * retry subscribers), so this handler never throws.
+ * Product created, updated or deleted: queue the product for the sync worker. The handler
+ * returns only once the change is durably queued; the worker re-reads the product and decides
+ * between upsert and delete. A failure to queue throws, so Medusa reports the event as failed.
  */
 export default async function neuroonProductChanged({
   event,
   container,
 }: SubscriberArgs<unknown>): Promise<void> {
-  const logger = container.resolve(ContainerRegistrationKeys.LOGGER);
-  try {
-    const sync = new NeuroonSync(container);
-    if (sync.options.disableLiveSync) return;
-    const ids = idsFromEvent(event.data);
-    await sync.enqueueProducts(ids, `event:${event.name}`);
-    await sync.processProducts(ids);
-  } catch (error) {
-    logger.error(
-      `[neuroon] ${event.name} not recorded: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+  const neuroon = resolveNeuroon(container);
+  if (neuroon.options.disableLiveSync) return;
+  const origin = `event:${event.name}`;
+  await neuroon.runtime.enqueue(
+    container,
+    idsFromEvent(event.data).map((key) => ({ kind: "product" as const, key, origin })),
+  );
 }
 
 export const config: SubscriberConfig = {

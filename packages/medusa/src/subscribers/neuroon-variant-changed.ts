@@ -1,25 +1,24 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework";
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils";
 import { idsFromEvent } from "../lib/event-ids";
-import { NeuroonSync } from "../lib/sync";
+import { resolveNeuroon } from "../lib/resolve";
 
-/** A variant changed: its product is re-read and re-sent (variants are not separate documents). */
+/**
+ * A variant changed: its product is queued (variants are folded into their product's record).
+ * The queue merges it with the product's own event, so one admin edit is one change.
+ */
 export default async function neuroonVariantChanged({
   event,
   container,
 }: SubscriberArgs<unknown>): Promise<void> {
-  const logger = container.resolve(ContainerRegistrationKeys.LOGGER);
-  try {
-    const sync = new NeuroonSync(container);
-    if (sync.options.disableLiveSync) return;
-    const productIds = await sync.productIdsOfVariants(idsFromEvent(event.data));
-    await sync.enqueueProducts(productIds, `event:${event.name}`);
-    await sync.processProducts(productIds);
-  } catch (error) {
-    logger.error(
-      `[neuroon] ${event.name} not recorded: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+  const neuroon = resolveNeuroon(container);
+  if (neuroon.options.disableLiveSync) return;
+  const source = neuroon.runtime.source(container);
+  const productIds = await source.productIdsOfVariants(idsFromEvent(event.data));
+  const origin = `event:${event.name}`;
+  await neuroon.runtime.enqueue(
+    container,
+    productIds.map((key) => ({ kind: "product" as const, key, origin })),
+  );
 }
 
 export const config: SubscriberConfig = {

@@ -4,22 +4,27 @@ import {
   StepResponse,
   WorkflowResponse,
 } from "@medusajs/framework/workflows-sdk";
-import { NeuroonSync, type SyncOutcome } from "../lib/sync";
+import type { SyncSummary } from "@neuroon/core";
+import { resolveNeuroon } from "../lib/resolve";
 
 export interface SyncNeuroonProductsInput {
   product_ids: string[];
-  /** Send even when the product's document did not change since the last sync. */
+  /** Send even when the product's record did not change since the last sync. */
   force?: boolean;
 }
 
-/** Records the products as changed, then brings Neuroon in line with them. */
+/** Queues the products, then drains the queue through core's engine. */
 export const syncNeuroonProductsStep = createStep(
   "neuroon-sync-products",
   async (input: SyncNeuroonProductsInput, { container }) => {
-    const sync = new NeuroonSync(container);
-    await sync.enqueueProducts(input.product_ids, "workflow");
-    const outcome = await sync.processProducts(input.product_ids, { force: input.force === true });
-    return new StepResponse(outcome);
+    const { runtime } = resolveNeuroon(container);
+    // Forgetting the last sent hash is what makes the engine send an unchanged product again.
+    if (input.force === true) await (await runtime.storage()).state.delete(input.product_ids);
+    await runtime.enqueue(
+      container,
+      input.product_ids.map((key) => ({ kind: "product" as const, key, origin: "workflow" })),
+    );
+    return new StepResponse(await runtime.drain(container));
   },
 );
 
@@ -30,7 +35,7 @@ export const syncNeuroonProductsStep = createStep(
 export const syncNeuroonProductsWorkflow = createWorkflow(
   "neuroon-sync-products",
   (input: SyncNeuroonProductsInput) => {
-    const outcome = syncNeuroonProductsStep(input);
-    return new WorkflowResponse<SyncOutcome>(outcome);
+    const summary = syncNeuroonProductsStep(input);
+    return new WorkflowResponse<SyncSummary>(summary);
   },
 );

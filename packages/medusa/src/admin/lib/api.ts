@@ -1,12 +1,10 @@
 /** Sync state of one product, as `GET /admin/neuroon/products/:id` returns it. */
 export interface ProductSyncState {
   product_id: string;
-  status: "pending" | "synced" | "deleted" | "skipped" | "failed" | "dead";
-  attempts: number;
+  /** `synced`: Neuroon has it; `failed`: a transient error, retried; `rejected`: fix the product. */
+  status: "synced" | "failed" | "rejected";
+  last_synced_at: string;
   last_error: string | null;
-  next_attempt_at: string | null;
-  last_synced_at: string | null;
-  updated_at: string;
 }
 
 export interface SyncRun {
@@ -21,12 +19,21 @@ export interface SyncRun {
   error: string | null;
 }
 
+/** A change the engine gave up on after its last attempt. */
+export interface DeadLetter {
+  kind: "product" | "delete" | "conversion";
+  key: string;
+  attempts: number;
+  reason: string;
+  failed_at: string;
+}
+
 export interface NeuroonStatus {
   shop_id: string;
   api_url: string;
-  products: Record<ProductSyncState["status"], number>;
-  conversions: Record<string, number>;
-  last_errors: ProductSyncState[];
+  queue: { pending: number; retrying: number; in_flight: number; dead: number };
+  products: { synced: number };
+  dead_letters: DeadLetter[];
   runs: SyncRun[];
 }
 
@@ -49,12 +56,9 @@ export async function adminFetch<T>(path: string, init: RequestInit = {}): Promi
 }
 
 export const STATUS_COLOR = {
-  pending: "orange",
   synced: "green",
-  deleted: "grey",
-  skipped: "grey",
-  failed: "red",
-  dead: "red",
+  failed: "orange",
+  rejected: "red",
 } as const;
 
 export function formatDate(value: string | null | undefined): string {

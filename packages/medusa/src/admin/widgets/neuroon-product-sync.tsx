@@ -5,12 +5,9 @@ import { useCallback, useEffect, useState } from "react";
 import { adminFetch, formatDate, type ProductSyncState, STATUS_COLOR } from "../lib/api";
 
 const STATUS_LABEL: Record<ProductSyncState["status"], string> = {
-  pending: "Waiting to sync",
   synced: "In Neuroon",
-  deleted: "Removed from Neuroon",
-  skipped: "Not indexed (draft or no price)",
   failed: "Failed, will retry",
-  dead: "Failed, gave up",
+  rejected: "Refused: fix the product",
 };
 
 /** Product page: whether Neuroon has this product, the last error, and a "sync now" button. */
@@ -61,7 +58,8 @@ const NeuroonProductSyncWidget = ({ data }: DetailWidgetProps<AdminProduct>) => 
         {state === undefined ? <Text size="small">Loading…</Text> : null}
         {state === null ? (
           <Text size="small">
-            Not seen yet: it is sent on its next change or the nightly reconcile.
+            Not in Neuroon: a draft or unpriced product, or not sent yet (it goes out on its next
+            change or the nightly reconcile).
           </Text>
         ) : null}
         {state ? (
@@ -69,8 +67,7 @@ const NeuroonProductSyncWidget = ({ data }: DetailWidgetProps<AdminProduct>) => 
             <Text size="small">Last synced: {formatDate(state.last_synced_at)}</Text>
             {state.last_error ? (
               <Text size="small" className="text-ui-fg-error">
-                {state.last_error} (attempt {state.attempts}
-                {state.next_attempt_at ? `, next ${formatDate(state.next_attempt_at)}` : ""})
+                {state.last_error}
               </Text>
             ) : null}
           </>

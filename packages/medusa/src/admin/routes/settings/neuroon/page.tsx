@@ -2,9 +2,9 @@ import { defineRouteConfig } from "@medusajs/admin-sdk";
 import { MagnifyingGlass } from "@medusajs/icons";
 import { Badge, Button, Container, Heading, Table, Text, toast } from "@medusajs/ui";
 import { useCallback, useEffect, useState } from "react";
-import { adminFetch, formatDate, type NeuroonStatus, STATUS_COLOR } from "../../../lib/api";
+import { adminFetch, formatDate, type NeuroonStatus } from "../../../lib/api";
 
-/** Settings → Neuroon: totals, latest errors and runs, and the full-resync button. */
+/** Settings → Neuroon: the queue, changes given up on, runs, and the full-resync button. */
 const NeuroonSettingsPage = () => {
   const [status, setStatus] = useState<NeuroonStatus | null>(null);
   const [busy, setBusy] = useState(false);
@@ -53,49 +53,48 @@ const NeuroonSettingsPage = () => {
           </Button>
         </div>
         <div className="grid grid-cols-3 gap-4 px-6 py-4">
-          {status
-            ? (Object.entries(status.products) as Array<[keyof typeof STATUS_COLOR, number]>).map(
-                ([name, count]) => (
-                  <div key={name} className="flex items-center gap-x-2">
-                    <Badge color={STATUS_COLOR[name]}>{name}</Badge>
-                    <Text size="small">{count} products</Text>
-                  </div>
-                ),
-              )
-            : null}
           {status ? (
-            <Text size="small">
-              Conversions: {status.conversions.sent ?? 0} sent,{" "}
-              {(status.conversions.failed ?? 0) + (status.conversions.dead ?? 0)} failed
-            </Text>
+            <>
+              <Text size="small">{status.products.synced} products in Neuroon</Text>
+              <Text size="small">
+                Queue: {status.queue.pending} waiting, {status.queue.retrying} retrying,{" "}
+                {status.queue.in_flight} sending
+              </Text>
+              <div className="flex items-center gap-x-2">
+                <Badge color={status.queue.dead > 0 ? "red" : "grey"}>gave up</Badge>
+                <Text size="small">{status.queue.dead} changes</Text>
+              </div>
+            </>
           ) : null}
         </div>
       </Container>
 
       <Container className="divide-y p-0">
         <div className="px-6 py-4">
-          <Heading level="h2">Latest errors</Heading>
+          <Heading level="h2">Changes given up on</Heading>
         </div>
         <Table>
           <Table.Header>
             <Table.Row>
-              <Table.HeaderCell>Product</Table.HeaderCell>
-              <Table.HeaderCell>State</Table.HeaderCell>
+              <Table.HeaderCell>Product or order</Table.HeaderCell>
+              <Table.HeaderCell>Attempts</Table.HeaderCell>
               <Table.HeaderCell>Error</Table.HeaderCell>
-              <Table.HeaderCell>Next attempt</Table.HeaderCell>
+              <Table.HeaderCell>Given up</Table.HeaderCell>
             </Table.Row>
           </Table.Header>
           <Table.Body>
-            {(status?.last_errors ?? []).map((row) => (
-              <Table.Row key={row.product_id}>
+            {(status?.dead_letters ?? []).map((row) => (
+              <Table.Row key={`${row.kind}:${row.key}`}>
                 <Table.Cell>
-                  <a href={`/app/products/${row.product_id}`}>{row.product_id}</a>
+                  {row.kind === "conversion" ? (
+                    `order ${row.key}`
+                  ) : (
+                    <a href={`/app/products/${row.key}`}>{row.key}</a>
+                  )}
                 </Table.Cell>
-                <Table.Cell>
-                  <Badge color={STATUS_COLOR[row.status]}>{row.status}</Badge> ×{row.attempts}
-                </Table.Cell>
-                <Table.Cell>{row.last_error}</Table.Cell>
-                <Table.Cell>{formatDate(row.next_attempt_at)}</Table.Cell>
+                <Table.Cell>{row.attempts}</Table.Cell>
+                <Table.Cell>{row.reason}</Table.Cell>
+                <Table.Cell>{formatDate(row.failed_at)}</Table.Cell>
               </Table.Row>
             ))}
           </Table.Body>

@@ -1,38 +1,39 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http";
-import { NEUROON_MODULE_KEY } from "../../../../lib/sync";
-import type NeuroonModuleService from "../../../../modules/neuroon/service";
+import { resolveNeuroon } from "../../../../lib/resolve";
 
-const PRODUCT_STATUSES = ["pending", "synced", "deleted", "skipped", "failed", "dead"] as const;
-const CONVERSION_STATUSES = ["pending", "sent", "skipped", "failed", "dead"] as const;
+/** Dead letters listed on the status page. */
+const DEAD_LETTERS_SHOWN = 10;
 
-/** GET /admin/neuroon/status — totals per state, the latest errors and the latest sync runs. */
+/**
+ * GET /admin/neuroon/status — the engine's queue (waiting, retrying, in flight, given up), how
+ * many products Neuroon holds from this store, the latest dead letters and the latest runs.
+ */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const neuroon = req.scope.resolve<NeuroonModuleService>(NEUROON_MODULE_KEY);
-  const products: Record<string, number> = {};
-  for (const status of PRODUCT_STATUSES) {
-    const [, count] = await neuroon.listAndCountNeuroonProductSyncs({ status }, { take: 1 });
-    products[status] = count;
-  }
-  const conversions: Record<string, number> = {};
-  for (const status of CONVERSION_STATUSES) {
-    const [, count] = await neuroon.listAndCountNeuroonConversions({ status }, { take: 1 });
-    conversions[status] = count;
-  }
-  const lastErrors = await neuroon.listNeuroonProductSyncs(
-    { status: ["failed", "dead"] },
-    {
-      take: 10,
-      order: { updated_at: "DESC" },
-      select: ["product_id", "status", "attempts", "last_error", "next_attempt_at", "updated_at"],
-    },
-  );
-  const runs = await neuroon.listNeuroonSyncRuns({}, { take: 5, order: { started_at: "DESC" } });
+  const neuroon = resolveNeuroon(req.scope);
+  const { queue, state } = await neuroon.runtime.storage();
+  const [stats, synced, deadLetters, runs] = await Promise.all([
+    queue.stats(),
+    state.count(),
+    queue.listDeadLetters({ limit: DEAD_LETTERS_SHOWN }),
+    neuroon.listNeuroonSyncRuns({}, { take: 5, order: { started_at: "DESC" } }),
+  ]);
   res.json({
     shop_id: neuroon.options.shopId,
     api_url: neuroon.options.apiUrl,
-    products,
-    conversions,
-    last_errors: lastErrors,
+    queue: {
+      pending: stats.pending,
+      retrying: stats.delayed,
+      in_flight: stats.inFlight,
+      dead: stats.deadLetters,
+    },
+    products: { synced },
+    dead_letters: deadLetters.map((letter) => ({
+      kind: letter.kind,
+      key: letter.key,
+      attempts: letter.attempts,
+      reason: letter.reason,
+      failed_at: new Date(letter.failedAt).toISOString(),
+    })),
     runs,
   });
 }

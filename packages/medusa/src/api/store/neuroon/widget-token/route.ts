@@ -1,13 +1,12 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http";
-import { NEUROON_MODULE_KEY } from "../../../../lib/sync";
-import type NeuroonModuleService from "../../../../modules/neuroon/service";
+import { resolveNeuroon } from "../../../../lib/resolve";
 
 /**
  * GET /store/neuroon/widget-token — the token for the widget's `data-token`. Signed locally with
  * the API key (which never leaves the server) and cached until 5 minutes before it expires.
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const neuroon = req.scope.resolve<NeuroonModuleService>(NEUROON_MODULE_KEY);
+  const neuroon = resolveNeuroon(req.scope);
   const { token, expiresAt } = await neuroon.widgetTokens.get();
   const maxAgeSec = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000) - 5 * 60);
   res.setHeader("Cache-Control", `private, max-age=${maxAgeSec}`);

@@ -1,23 +1,34 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http";
-import { NEUROON_MODULE_KEY, NeuroonSync } from "../../../../../lib/sync";
-import type NeuroonModuleService from "../../../../../modules/neuroon/service";
+import type { SyncStateStore } from "@neuroon/core";
+import { resolveNeuroon } from "../../../../../lib/resolve";
 
-/** GET /admin/neuroon/products/:id — the product's sync state (`null` when never seen). */
-export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const neuroon = req.scope.resolve<NeuroonModuleService>(NEUROON_MODULE_KEY);
-  const [state] = await neuroon.listNeuroonProductSyncs(
-    { product_id: req.params.id as string },
-    { take: 1 },
-  );
-  res.json({ sync: state ?? null });
+/** The product's sync state as the admin widget shows it; `null` when never sent. */
+async function syncState(state: SyncStateStore, productId: string) {
+  const record = (await state.get([productId])).get(productId);
+  if (!record) return null;
+  return {
+    product_id: productId,
+    status: record.status,
+    last_synced_at: new Date(record.syncedAt).toISOString(),
+    last_error: record.reason ?? null,
+  };
 }
 
-/** POST /admin/neuroon/products/:id — re-sends this product now. */
+/** GET /admin/neuroon/products/:id — the product's sync state (`null` when never sent). */
+export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const { runtime } = resolveNeuroon(req.scope);
+  const { state } = await runtime.storage();
+  res.json({ sync: await syncState(state, req.params.id as string) });
+}
+
+/** POST /admin/neuroon/products/:id — re-sends this product now, changed or not. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const id = req.params.id as string;
-  const sync = new NeuroonSync(req.scope);
-  await sync.enqueueProducts([id], "admin");
-  const outcome = await sync.processProducts([id], { force: true });
-  const [state] = await sync.module.listNeuroonProductSyncs({ product_id: id }, { take: 1 });
-  res.json({ outcome, sync: state ?? null });
+  const { runtime } = resolveNeuroon(req.scope);
+  const { state } = await runtime.storage();
+  // Forgetting the last sent hash is what makes the engine send an unchanged product again.
+  await state.delete([id]);
+  await runtime.enqueue(req.scope, [{ kind: "product", key: id, origin: "admin" }]);
+  const summary = await runtime.drain(req.scope);
+  res.json({ summary, sync: await syncState(state, id) });
 }

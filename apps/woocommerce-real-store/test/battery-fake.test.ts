@@ -1,0 +1,4 @@
+import { describeStoreBattery } from "./battery.js";
+import { startFakeTarget } from "./fake-target.js";
+
+describeStoreBattery("@neuroon/fake-woocommerce", startFakeTarget);

@@ -1,0 +1,276 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { NeuroonProduct, SyncEvent } from "@neuroon/core";
+import { type EmulatorHandle, startEmulator } from "@neuroon/emulator";
+import { createWooStoreReader, type WooStoreReader } from "@neuroon/woocommerce";
+import {
+  createWooBridge,
+  type WooBridge,
+  type WooBridgeConfig,
+  type WooBridgeOptions,
+} from "@neuroon/woocommerce-bridge";
+import { inject, vi } from "vitest";
+import { PHP_DIR } from "./locate.js";
+
+/** The running store, as the global setup found it. */
+export interface RealStoreInfo {
+  url: string;
+  consumerKey: string;
+  consumerSecret: string;
+  stateDir: string;
+  logDir: string;
+  archives: string;
+}
+
+/** WooCommerce delivers webhooks to loopback only on ports 80, 443 and 8080 of the store's host. */
+export const BRIDGE_PORT = 8080;
+export const WEBHOOK_SECRET = "whsec-real-store-0123456789abcdef0123";
+export const SHOP_ID = "shop_real0001";
+export const API_KEY = "sk_0123456789abcdef0123456789abcd01";
+
+/** The store of this run, or null when the suite is skipped. */
+export function realStore(): RealStoreInfo | null {
+  return inject("realStore");
+}
+
+/** Runs PHP inside WordPress as the admin (what `wp eval` would do) and returns its stdout. */
+export function evalPhp(store: RealStoreInfo, code: string): string {
+  const result = spawnSync("php", [join(PHP_DIR, "eval.php"), code], {
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      REALWOO_DIR: join(store.stateDir, ".."),
+      REALWOO_HOSTPORT: new URL(store.url).host,
+    },
+  });
+  if (result.status !== 0) {
+    throw new Error(`php eval failed (${result.status}): ${result.stderr || result.stdout}`);
+  }
+  return result.stdout;
+}
+
+/** Runs WP-Cron once: Action Scheduler sends the queued webhook deliveries that are due. */
+export async function runCron(store: RealStoreInfo): Promise<void> {
+  const response = await fetch(`${store.url}/wp-cron.php`);
+  await response.text();
+}
+
+/**
+ * The amount a storefront shows in `price_html`: the sale (`<ins>`) amount when there is one, the
+ * lowest of a range (`from – to`, grouped and variable products).
+ */
+export function shownAmount(priceHtml: string): number {
+  const current = /<ins[^>]*>(.*?)<\/ins>/s.exec(priceHtml)?.[1] ?? priceHtml;
+  const text = current.replace(/<[^>]+>/g, "").replace(/&[#a-z0-9]+;/gi, " ");
+  const amount = /\d[\d,]*(?:\.\d+)?/.exec(text)?.[0];
+  if (amount === undefined) throw new Error(`No amount in price_html ${priceHtml.slice(0, 200)}`);
+  return Number(amount.replaceAll(",", ""));
+}
+
+/** Webhook deliveries Action Scheduler still holds (pending or running). */
+export function queuedDeliveries(store: RealStoreInfo): number {
+  return Number(
+    evalPhp(
+      store,
+      "echo count( as_get_scheduled_actions( array( 'hook' => 'woocommerce_deliver_webhook_async', 'status' => array( 'pending', 'in-progress' ), 'per_page' => -1 ), 'ids' ) );",
+    ).trim(),
+  );
+}
+
+/** A reader with the suite's REST key; batch writes of 200 products take a while on 2 busy cores. */
+export function storeReader(store: RealStoreInfo): WooStoreReader {
+  return createWooStoreReader({
+    url: store.url,
+    consumerKey: store.consumerKey,
+    consumerSecret: store.consumerSecret,
+    timeoutMs: 240_000,
+  });
+}
+
+/** Polls until `check` returns a truthy value. */
+export function waitFor<T>(
+  check: () => T | Promise<T>,
+  { timeoutMs = 120_000, intervalMs = 250, what = "condition" } = {},
+): Promise<NonNullable<T>> {
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (!value) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+      return value as NonNullable<T>;
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
+}
+
+/** A product the battery creates; the same fields on both stores. */
+export interface NewProduct {
+  name: string;
+  sku: string;
+  regular_price: string;
+  tax_class?: string;
+  categoryIds?: number[];
+}
+
+/**
+ * What the scenario battery does to a store, implemented once for the real store (REST and
+ * WP-Cron) and once for the fake (its store API and queued deliveries): everything the battery
+ * asserts is read back the same way from both, so any difference fails a test.
+ */
+export interface StoreTarget {
+  emu: EmulatorHandle;
+  reader: WooStoreReader;
+  config: WooBridgeConfig;
+  warnings: string[];
+  makeBridge(overrides?: Partial<WooBridgeConfig>, options?: WooBridgeOptions): WooBridge;
+  /** Products created by one batch (on the real store one `POST products/batch`). */
+  createProducts(products: readonly NewProduct[]): Promise<number[]>;
+  /** Regular prices changed by one batch. */
+  updatePrices(updates: readonly { id: number; regular_price: string }[]): Promise<void>;
+  /** A product category, saved with the name as typed; returns its id. */
+  createCategory(name: string): Promise<number>;
+  /** `woocommerce_prices_include_tax` and `woocommerce_tax_display_shop`. */
+  setTaxMode(pricesIncludeTax: boolean, display: "incl" | "excl"): Promise<void>;
+  /** Sends every queued webhook delivery (WP-Cron on the real store). */
+  deliverQueued(): Promise<void>;
+  /** The emulator's products (the fields as the bridge sent them), by externalId. */
+  indexed(): Map<string, NeuroonProduct>;
+  close(): Promise<void>;
+}
+
+export interface RealHarness extends StoreTarget {
+  store: RealStoreInfo;
+  emu: EmulatorHandle;
+  reader: WooStoreReader;
+  config: WooBridgeConfig;
+  events: SyncEvent[];
+  warnings: string[];
+  makeBridge(overrides?: Partial<WooBridgeConfig>, options?: WooBridgeOptions): WooBridge;
+  /** Runs WP-Cron until Action Scheduler holds no delivery (each run sends a time-boxed batch). */
+  deliverQueued(): Promise<void>;
+  /** The emulator's products (the fields as the bridge sent them), by externalId. */
+  indexed(): Map<string, NeuroonProduct>;
+  close(): Promise<void>;
+}
+
+/** An emulator and a bridge configuration for the real store; the bridge listens on 127.0.0.1:8080. */
+export async function startRealHarness(store: RealStoreInfo): Promise<RealHarness> {
+  const emu = await startEmulator({
+    shops: [{ shopId: SHOP_ID, apiKey: API_KEY, url: store.url }],
+    rateLimits: false,
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), "woo-real-"));
+  const config: WooBridgeConfig = {
+    woocommerce: {
+      url: store.url,
+      consumerKey: store.consumerKey,
+      consumerSecret: store.consumerSecret,
+      webhookSecrets: [WEBHOOK_SECRET],
+    },
+    neuroon: { apiUrl: emu.url, shopId: SHOP_ID, apiKey: API_KEY },
+    publicUrl: `http://127.0.0.1:${BRIDGE_PORT}`,
+    dataDir,
+    port: BRIDGE_PORT,
+    host: "127.0.0.1",
+    schedule: {
+      pollIntervalMs: 0,
+      webhookCheckIntervalMs: 0,
+      taxCheckIntervalMs: 0,
+      reconcileHourUtc: false,
+    },
+    workerIdleMs: 50,
+    coalesce: { quietMs: 200 },
+  };
+  const events: SyncEvent[] = [];
+  const warnings: string[] = [];
+  const bridges: WooBridge[] = [];
+  const logger = {
+    debug: () => {},
+    info: () => {},
+    warn: (message: string) => warnings.push(message),
+    error: (message: string) => warnings.push(message),
+  };
+  const reader = storeReader(store);
+  return {
+    store,
+    emu,
+    reader,
+    config,
+    events,
+    warnings,
+    makeBridge(overrides = {}, options = {}) {
+      const bridge = createWooBridge(
+        { ...config, ...overrides },
+        { logger, onEvent: (event) => events.push(event), shutdownGraceMs: 5_000, ...options },
+      );
+      bridges.push(bridge);
+      return bridge;
+    },
+    async createProducts(products) {
+      const created = await reader.request<{ create: { id: number; error?: unknown }[] }>(
+        "post",
+        "products/batch",
+        {},
+        {
+          create: products.map((p) => ({
+            name: p.name,
+            sku: p.sku,
+            type: "simple",
+            status: "publish",
+            regular_price: p.regular_price,
+            ...(p.tax_class ? { tax_class: p.tax_class } : {}),
+            ...(p.categoryIds ? { categories: p.categoryIds.map((id) => ({ id })) } : {}),
+          })),
+        },
+      );
+      const failed = created.data.create.filter((item) => item.error !== undefined);
+      if (failed.length > 0) throw new Error(`batch create failed: ${JSON.stringify(failed[0])}`);
+      return created.data.create.map((item) => item.id);
+    },
+    async updatePrices(updates) {
+      await reader.request("post", "products/batch", {}, { update: updates });
+    },
+    async createCategory(name) {
+      const created = await reader.request<{ id: number }>(
+        "post",
+        "products/categories",
+        {},
+        { name },
+      );
+      return created.data.id;
+    },
+    async setTaxMode(pricesIncludeTax, display) {
+      const put = (id: string, value: string) =>
+        reader.request("put", `settings/tax/${id}`, {}, { value });
+      await put("woocommerce_prices_include_tax", pricesIncludeTax ? "yes" : "no");
+      await put("woocommerce_tax_display_shop", display);
+    },
+    async deliverQueued() {
+      await waitFor(
+        async () => {
+          await runCron(store);
+          return queuedDeliveries(store) === 0;
+        },
+        // About a second per delivery on two busy cores: WooCommerce builds each payload itself.
+        {
+          what: "Action Scheduler to send every queued delivery",
+          intervalMs: 500,
+          timeoutMs: 480_000,
+        },
+      );
+    },
+    indexed() {
+      return new Map(
+        emu
+          .snapshot(SHOP_ID)
+          .map((product) => [product.externalId, product as unknown as NeuroonProduct]),
+      );
+    },
+    async close() {
+      for (const bridge of bridges) await bridge.stop().catch(() => {});
+      await emu.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
