@@ -208,16 +208,48 @@ medusaIntegrationTestRunner({
         expect(syncRequests(neuroon) - before).toBe(1);
       });
 
-      it("a burst of 60 creates goes out in a few full batches, not one request per event", async () => {
+      it("60 products created at once (an import) go out in one or two sync requests", async () => {
         const container = getContainer();
-        const ids: string[] = [];
-        for (let i = 0; i < 60; i++)
-          ids.push(await createProduct(container, { title: `Burst ${i}` }));
+        const { result } = await createProductsWorkflow(container).run({
+          input: {
+            products: Array.from({ length: 60 }, (_, i) => ({
+              title: `Imported ${i}`,
+              handle: `imported-${i}`,
+              status: "published" as const,
+              options: [{ title: "Size", values: ["M"] }],
+              variants: [
+                {
+                  title: "M",
+                  sku: `IMPORTED-${i}`,
+                  options: { Size: "M" },
+                  manage_inventory: false,
+                  prices: [{ amount: 20 + i, currency_code: "eur" }],
+                },
+              ],
+            })),
+          },
+        });
+        expect(result).toHaveLength(60);
         await eventually(() => expect(neuroon.products().size).toBe(60), 60_000);
         await queueSettled(container);
         const requests = syncRequests(neuroon);
-        console.info(`[measure] 60 creates → ${requests} sync requests`);
-        expect(requests).toBeLessThanOrEqual(10);
+        console.info(`[measure] 60 products in one import → ${requests} sync request(s)`);
+        expect(requests).toBeLessThanOrEqual(2);
+      });
+
+      it("products created one by one are each sent once, never twice", async () => {
+        const container = getContainer();
+        for (let i = 0; i < 20; i++) await createProduct(container, { title: `One By One ${i}` });
+        await eventually(() => expect(neuroon.products().size).toBe(20), 60_000);
+        await queueSettled(container);
+        const sent = neuroon
+          .requests()
+          .filter((r) => r.path.endsWith("/products/sync"))
+          .flatMap((r) => (r.body as { products: Array<{ externalId: string }> }).products)
+          .map((p) => p.externalId);
+        console.info(`[measure] 20 creates one by one → ${syncRequests(neuroon)} sync request(s)`);
+        expect(sent).toHaveLength(20);
+        expect(new Set(sent).size).toBe(20);
       });
     });
 

@@ -163,14 +163,17 @@ export async function pollStoreChanges(options: PollOptions): Promise<PollResult
     }
   }
   // `status=any` leaves the trash out; a trashed product whose product.deleted was lost shows here.
+  // Only those Neuroon may still hold (in the sync state) are queued: the overlap lists the same
+  // trash again on every poll, and a product already deleted needs no second DELETE (issue 14).
   for await (const items of pages<Stamped>(
     reader,
     "products",
     { ...dateParams(productsMark), status: "trash", _fields: "id,date_modified_gmt" },
     signal,
   )) {
+    const synced = await state.get(items.map((item) => String(item.id)));
     for (const item of items) {
-      parents.add(item.id);
+      if (synced.has(String(item.id))) parents.add(item.id);
       nextProducts = later(nextProducts, item.date_modified_gmt);
     }
   }

@@ -298,6 +298,20 @@ describe("WooCommerce bridge end to end (fake WooCommerce + emulator over loopba
     await waitFor(() => emuProduct(String(trashed.id)) === undefined, {
       what: "the polled trashed product deleted",
     });
+    // The next poll lists the same trash again (overlap); it is not deleted a second time.
+    const deletesOf = () =>
+      h.emu.requests.filter(
+        (r) => r.method === "DELETE" && r.path.endsWith(`/products/${trashed.id}`),
+      ).length;
+    const idle = async () => {
+      const { queue } = await bridge.status();
+      return queue.pending + queue.inFlight + queue.delayed === 0;
+    };
+    await waitFor(idle, { what: "an empty queue" });
+    const deletesBefore = deletesOf();
+    await bridge.poll();
+    await waitFor(idle, { what: "an empty queue after the second poll" });
+    expect(deletesOf()).toBe(deletesBefore);
     const marks = (await bridge.status()).pollMarks;
     expect(marks.products).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   });

@@ -77,6 +77,52 @@ export function describeStoreBattery(
       expect(ids.slice(50).every((id) => t.indexed().get(String(id))?.price === 11.9)).toBe(true);
     });
 
+    test("draft, publish, password, hide, show, trash and a force delete found by reconcile", async () => {
+      const [id] = await t.createProducts([
+        { name: `Lifecycle ${runId}`, sku: `LIFE-${runId}`, regular_price: "5.00" },
+      ]);
+      const key = String(id);
+      const step = async (
+        what: string,
+        change: () => Promise<void>,
+        present: boolean,
+      ): Promise<void> => {
+        await change();
+        await t.deliverQueued();
+        await waitFor(() => t.indexed().has(key) === present, {
+          what: `${what}: product ${present ? "in" : "absent from"} Neuroon`,
+        });
+      };
+      await step("created", async () => {}, true);
+      await step("draft", () => t.updateProduct(id as number, { status: "draft" }), false);
+      await step("published", () => t.updateProduct(id as number, { status: "publish" }), true);
+      await step(
+        "password",
+        () => t.updateProduct(id as number, { post_password: "s3cret" }),
+        false,
+      );
+      await step("no password", () => t.updateProduct(id as number, { post_password: "" }), true);
+      await step(
+        "hidden",
+        () => t.updateProduct(id as number, { catalog_visibility: "hidden" }),
+        false,
+      );
+      await step(
+        "visible",
+        () => t.updateProduct(id as number, { catalog_visibility: "visible" }),
+        true,
+      );
+      await step("trashed", () => t.trashProduct(id as number), false);
+      await step("restored", () => t.updateProduct(id as number, { status: "publish" }), true);
+      await t.forceDeleteProduct(id as number);
+      await t.deliverQueued();
+      expect(t.indexed().has(key)).toBe(true);
+      // Forced: run alone (`-t`), this product can be the whole index, which the safety valve
+      // rightly refuses to empty.
+      await bridge.reconcile({ force: true });
+      expect(t.indexed().has(key)).toBe(false);
+    });
+
     test('a category named with &, < and " reaches Neuroon as typed', async () => {
       const name = `Fish & Chips < 5 € "${runId}"`;
       const category = await t.createCategory(name);

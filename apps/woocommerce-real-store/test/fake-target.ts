@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NeuroonProduct } from "@neuroon/core";
 import { startEmulator } from "@neuroon/emulator";
-import { generateCatalog, startFakeWooCommerce } from "@neuroon/fake-woocommerce";
+import { type FakeProduct, generateCatalog, startFakeWooCommerce } from "@neuroon/fake-woocommerce";
 import { createWooStoreReader } from "@neuroon/woocommerce";
 import { createWooBridge, type WooBridge, type WooBridgeConfig } from "@neuroon/woocommerce-bridge";
 import { API_KEY, SHOP_ID, type StoreTarget, WEBHOOK_SECRET } from "./store.js";
@@ -102,6 +102,17 @@ export async function startFakeTarget(): Promise<StoreTarget> {
         fake.store.updateProduct(id, { regular_price });
         fake.webhooks.enqueue("product.updated", id);
       }
+    },
+    async updateProduct(id, fields) {
+      fake.store.updateProduct(id, fields as Partial<FakeProduct>);
+      fake.webhooks.enqueue("product.updated", id);
+    },
+    async trashProduct(id) {
+      fake.store.trashProduct(id);
+      fake.webhooks.enqueue("product.deleted", id);
+    },
+    async forceDeleteProduct(id) {
+      fake.store.deleteProduct(id);
     },
     async createCategory(name) {
       return fake.store.putCategory({ name }).id;

@@ -7,6 +7,7 @@ import {
   BIN,
   type Harness,
   jsonl,
+  MANY_SPAWNS_TIMEOUT_MS,
   parseJson,
   product,
   SHOP_ID,
@@ -92,22 +93,26 @@ describe("the neuroon shell", () => {
     expect(result.code).toBe(0);
   });
 
-  it("gives every --json document ok and exitCode", async () => {
-    const feed = await h.write("one.jsonl", jsonl([product("j1")]));
-    expect((await run(["sync", feed])).code).toBe(0);
-    for (const args of [
-      ["token", "--json"],
-      ["queue", "status", "--json"],
-      ["queue", "dead-letters", "--json"],
-      ["products", "get", "j1", "--json"],
-      ["products", "list", "--json"],
-      ["products", "list", "--all", "--json"],
-      ["verify", "--status", "--json"],
-    ]) {
-      const result = await run(args);
-      expect(parseJson(result), args.join(" ")).toMatchObject({ ok: true, exitCode: 0 });
-    }
-  });
+  it(
+    "gives every --json document ok and exitCode",
+    async () => {
+      const feed = await h.write("one.jsonl", jsonl([product("j1")]));
+      expect((await run(["sync", feed])).code).toBe(0);
+      for (const args of [
+        ["token", "--json"],
+        ["queue", "status", "--json"],
+        ["queue", "dead-letters", "--json"],
+        ["products", "get", "j1", "--json"],
+        ["products", "list", "--json"],
+        ["products", "list", "--all", "--json"],
+        ["verify", "--status", "--json"],
+      ]) {
+        const result = await run(args);
+        expect(parseJson(result), args.join(" ")).toMatchObject({ ok: true, exitCode: 0 });
+      }
+    },
+    MANY_SPAWNS_TIMEOUT_MS,
+  );
 
   it("exits 2 for an unknown --sort and for a shop id Neuroon does not know", async () => {
     const sort = await run(["products", "list", "--sort", "bogus,asc"]);

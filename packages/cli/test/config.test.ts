@@ -6,6 +6,7 @@ import {
   API_KEY,
   type Harness,
   jsonl,
+  MANY_SPAWNS_TIMEOUT_MS,
   parseJson,
   product,
   SHOP_ID,
@@ -121,42 +122,46 @@ describe("configuration", () => {
     expect(url.stderr).toContain("is not a URL");
   });
 
-  it("prints help for every command and the version", async () => {
-    const version = await h.run(["--version"]);
-    expect(version.code).toBe(0);
-    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    const help = await h.run(["--help"]);
-    expect(help.code).toBe(0);
-    for (const command of [
-      "sync",
-      "products",
-      "reconcile",
-      "verify",
-      "token",
-      "queue",
-      "doctor",
-      "emulator",
-    ]) {
-      expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
-    }
-    expect(help.stdout).toContain("Exit codes: 0 ok; 1 operation failed; 2 usage");
-    for (const args of [
-      ["sync"],
-      ["products", "list"],
-      ["products", "get"],
-      ["products", "delete"],
-      ["reconcile"],
-      ["verify"],
-      ["token"],
-      ["queue", "status"],
-      ["queue", "retry"],
-      ["queue", "dead-letters"],
-      ["doctor"],
-    ]) {
-      const result = await h.run([...args, "--help"]);
-      expect(result.code, args.join(" ")).toBe(0);
-      expect(result.stdout).toContain("--json");
-      expect(result.stdout).toMatch(/Example/);
-    }
-  });
+  it(
+    "prints help for every command and the version",
+    async () => {
+      const version = await h.run(["--version"]);
+      expect(version.code).toBe(0);
+      expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      const help = await h.run(["--help"]);
+      expect(help.code).toBe(0);
+      for (const command of [
+        "sync",
+        "products",
+        "reconcile",
+        "verify",
+        "token",
+        "queue",
+        "doctor",
+        "emulator",
+      ]) {
+        expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+      }
+      expect(help.stdout).toContain("Exit codes: 0 ok; 1 operation failed; 2 usage");
+      for (const args of [
+        ["sync"],
+        ["products", "list"],
+        ["products", "get"],
+        ["products", "delete"],
+        ["reconcile"],
+        ["verify"],
+        ["token"],
+        ["queue", "status"],
+        ["queue", "retry"],
+        ["queue", "dead-letters"],
+        ["doctor"],
+      ]) {
+        const result = await h.run([...args, "--help"]);
+        expect(result.code, args.join(" ")).toBe(0);
+        expect(result.stdout).toContain("--json");
+        expect(result.stdout).toMatch(/Example/);
+      }
+    },
+    MANY_SPAWNS_TIMEOUT_MS,
+  );
 });

@@ -8,6 +8,8 @@ import { vi } from "vitest";
 
 /** How long a test waits for a condition or a child process: vitest.shared.ts's one setting. */
 export const TEST_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
+/** For a test that runs a dozen `neuroon` processes one after another (still the one setting). */
+export const MANY_SPAWNS_TIMEOUT_MS = 4 * TEST_TIMEOUT_MS;
 
 /** The launcher a user runs; tests spawn it so they cover argument parsing, output and exit codes. */
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/neuroon.js");

@@ -4,6 +4,7 @@ import { openSqliteQueue } from "@neuroon/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type Harness,
+  MANY_SPAWNS_TIMEOUT_MS,
   parseJson,
   product,
   SHOP_ID,
@@ -60,41 +61,45 @@ describe("neuroon queue", () => {
     expect((await run(["queue", "dead-letters"])).stdout).toContain("No dead letters");
   });
 
-  it("lists dead letters with their reasons and retries them into Neuroon", async () => {
-    await makeDeadLetters([
-      { key: "q1", payload: product("q1") },
-      { key: "q2", payload: product("q2") },
-    ]);
-    const status = await run(["queue", "status"]);
-    expect(status.stdout).toMatch(/dead letters 2 .*neuroon queue dead-letters/);
+  it(
+    "lists dead letters with their reasons and retries them into Neuroon",
+    async () => {
+      await makeDeadLetters([
+        { key: "q1", payload: product("q1") },
+        { key: "q2", payload: product("q2") },
+      ]);
+      const status = await run(["queue", "status"]);
+      expect(status.stdout).toMatch(/dead letters 2 .*neuroon queue dead-letters/);
 
-    const listed = await run(["queue", "dead-letters"]);
-    expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/product q1\s+1 attempts/);
-    expect(listed.stdout).toContain("ServerError: 503 Service Unavailable");
-    const json = parseJson<{ deadLetters: { id: string; key: string; reason: string }[] }>(
-      await run(["queue", "dead-letters", "--json"]),
-    );
-    expect(json.deadLetters.map((letter) => letter.key)).toEqual(["q1", "q2"]);
+      const listed = await run(["queue", "dead-letters"]);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/product q1\s+1 attempts/);
+      expect(listed.stdout).toContain("ServerError: 503 Service Unavailable");
+      const json = parseJson<{ deadLetters: { id: string; key: string; reason: string }[] }>(
+        await run(["queue", "dead-letters", "--json"]),
+      );
+      expect(json.deadLetters.map((letter) => letter.key)).toEqual(["q1", "q2"]);
 
-    const first = json.deadLetters[0]?.id as string;
-    const one = await run(["queue", "retry", first, "--no-drain", "--json"]);
-    expect(parseJson(one)).toMatchObject({ replayed: 1, queue: { pending: 1, deadLetters: 1 } });
+      const first = json.deadLetters[0]?.id as string;
+      const one = await run(["queue", "retry", first, "--no-drain", "--json"]);
+      expect(parseJson(one)).toMatchObject({ replayed: 1, queue: { pending: 1, deadLetters: 1 } });
 
-    const retried = await run(["queue", "retry"]);
-    expect(retried.code).toBe(0);
-    expect(retried.stdout).toContain("2 sent (2 new, 0 updated)");
-    expect(
-      h.emulator
-        .snapshot(SHOP_ID)
-        .map((p) => p.externalId)
-        .sort(),
-    ).toEqual(["q1", "q2"]);
-    expect(parseJson(await run(["queue", "status", "--json"]))).toMatchObject({
-      pending: 0,
-      deadLetters: 0,
-    });
-  });
+      const retried = await run(["queue", "retry"]);
+      expect(retried.code).toBe(0);
+      expect(retried.stdout).toContain("2 sent (2 new, 0 updated)");
+      expect(
+        h.emulator
+          .snapshot(SHOP_ID)
+          .map((p) => p.externalId)
+          .sort(),
+      ).toEqual(["q1", "q2"]);
+      expect(parseJson(await run(["queue", "status", "--json"]))).toMatchObject({
+        pending: 0,
+        deadLetters: 0,
+      });
+    },
+    MANY_SPAWNS_TIMEOUT_MS,
+  );
 
   it("keeps payload-less changes queued with a reason when no --feed can re-read them", async () => {
     await makeDeadLetters([{ key: "webhook-only" }]);

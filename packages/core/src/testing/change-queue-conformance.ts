@@ -36,6 +36,9 @@ export type ChangeQueueHarnessFactory = (clock: {
 }) => Promise<ChangeQueueHarness>;
 
 const START_MS = 1_750_000_000_000;
+// Tests that start a child process (which loads the backend afresh) get room for a busy machine:
+// the repository's one test timeout when its config sets it, else a minute.
+const CHILD_PROCESS_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
 const LEASE_MS = 30_000;
 
 /**
@@ -620,7 +623,9 @@ export function runChangeQueueConformance(name: string, factory: ChangeQueueHarn
       ]);
     });
 
-    it("loses nothing when the process is killed right after enqueue resolved", async (context) => {
+    it("loses nothing when the process is killed right after enqueue resolved", {
+      timeout: CHILD_PROCESS_TIMEOUT_MS,
+    }, async (context) => {
       if (harness.enqueueThenKill === undefined) {
         context.skip();
         return;
@@ -634,7 +639,9 @@ export function runChangeQueueConformance(name: string, factory: ChangeQueueHarn
       expect(change).toMatchObject({ key: "killed", payload: { survived: true } });
     });
 
-    it("reclaims at once the leases of a holder process on this machine that was killed", async (context) => {
+    it("reclaims at once the leases of a holder process on this machine that was killed", {
+      timeout: CHILD_PROCESS_TIMEOUT_MS,
+    }, async (context) => {
       if (harness.claimThenKill === undefined) {
         context.skip();
         return;

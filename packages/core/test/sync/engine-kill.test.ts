@@ -16,6 +16,7 @@ import { writeCatalog } from "./file-store.js";
 // waiting them out (issue 17 item 6). 10 kills by default (each restarted); NEUROON_TEST_KILL_ITERATIONS changes
 // the number.
 const ITERATIONS = Number(process.env.NEUROON_TEST_KILL_ITERATIONS ?? 10);
+const TEST_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
 
 // Node strips types natively but resolves "./x.js" literally; map it to the .ts source.
 const CHILD_BOOT = `
@@ -113,7 +114,9 @@ function random(seed: number): () => number {
 }
 
 test(`SIGKILL at random points ${ITERATIONS}× → restart → the emulator's catalog equals the store's`, {
-  timeout: 120_000 + ITERATIONS * 10_000,
+  // Each iteration starts up to two child processes (a killed run and its restart), each loading
+  // the TypeScript sources: the suite's one timeout per iteration (NEUROON_TEST_TIMEOUT_SCALE).
+  timeout: TEST_TIMEOUT_MS * (1 + ITERATIONS),
 }, async () => {
   const seed = Number(process.env.NEUROON_TEST_KILL_SEED ?? Date.now() % 100_000);
   const rand = random(seed);

@@ -1,5 +1,5 @@
 import { MedusaError } from "@medusajs/framework/utils";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resolveOptions } from "./options";
 
 const valid = {
@@ -10,6 +10,16 @@ const valid = {
 };
 
 describe("resolveOptions", () => {
+  // A developer's shell may set these; blank ones are ignored, like unset ones.
+  beforeEach(() => {
+    for (const name of [
+      "NEUROON_API_URL",
+      "NEUROON_SHOP_ID",
+      "NEUROON_API_KEY",
+      "NEUROON_MAX_RETRIES",
+    ])
+      vi.stubEnv(name, "");
+  });
   afterEach(() => {
     vi.unstubAllEnvs();
   });
@@ -29,6 +39,14 @@ describe("resolveOptions", () => {
     });
   });
 
+  it("fills shopId and apiKey from NEUROON_SHOP_ID and NEUROON_API_KEY when the options leave them out", () => {
+    vi.stubEnv("NEUROON_SHOP_ID", "shop_fromenv1");
+    vi.stubEnv("NEUROON_API_KEY", valid.apiKey);
+    const { shopId: _shopId, apiKey: _apiKey, ...rest } = valid;
+    expect(resolveOptions(rest)).toMatchObject({ shopId: "shop_fromenv1", apiKey: valid.apiKey });
+    expect(resolveOptions(valid).shopId).toBe(valid.shopId);
+  });
+
   it("reads NEUROON_API_URL when apiUrl is not set, and apiUrl wins over it", () => {
     vi.stubEnv("NEUROON_API_URL", "http://localhost:4010/");
     expect(resolveOptions(valid).apiUrl).toBe("http://localhost:4010");
@@ -42,9 +60,9 @@ describe("resolveOptions", () => {
   });
 
   it.each([
-    ["sk_live_0123456789abcdef", /but it is 24 characters long/],
-    ["sk_0123456789abcdef0123456789abcdeg", /but it contains characters other than hex digits/],
-    ["pk_0123456789abcdef0123456789abcdef", /but it does not start with "sk_"/],
+    ["sk_live_0123456789abcdef", /; it is 24 characters long\)/],
+    ["sk_0123456789abcdef0123456789abcdeg", /; it contains characters other than hex digits\)/],
+    ["pk_0123456789abcdef0123456789abcdef", /; it does not start with "sk_"\)/],
   ])(
     "says what is wrong with the key %s, never that a sk_ key does not start with sk_",
     (apiKey, reason) => {
@@ -84,8 +102,8 @@ describe("resolveOptions", () => {
     }
     expect(error).toBeInstanceOf(MedusaError);
     const message = (error as Error).message;
-    expect(message).toContain('"shopId" is required');
-    expect(message).toContain('"apiKey" must be "sk_" followed by 32 hex characters');
+    expect(message).toContain('"shopId" (or NEUROON_SHOP_ID) is not set');
+    expect(message).toContain('"apiKey" (or NEUROON_API_KEY) is not a Shop API Key');
     expect(message).toContain('it does not start with "sk_"');
     expect(message).not.toContain("live_123");
     expect(message).toContain('"apiUrl" (or NEUROON_API_URL) must be an http(s) URL');

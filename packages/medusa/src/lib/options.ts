@@ -1,9 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils";
-import {
-  describeApiKeyProblem,
-  NEUROON_PRODUCTION_BASE_URL,
-  type NeuroonProduct,
-} from "@neuroon/core";
+import { NEUROON_PRODUCTION_BASE_URL, type NeuroonProduct } from "@neuroon/core";
+import { parseNeuroonSettings, readNeuroonSettingsFromEnv } from "@neuroon/core/settings";
 import type { MedusaProductRecord } from "./medusa-types";
 
 /** Where a product's brand comes from; Medusa has no brand field of its own. */
@@ -92,6 +89,10 @@ export interface ResolvedNeuroonOptions {
 export const DEFAULT_API_URL = NEUROON_PRODUCTION_BASE_URL;
 
 export const MAX_BATCH_SIZE = 500;
+/** HTTP retries inside one delivery attempt; the queue's retries take over after them. */
+export const DEFAULT_MAX_RETRIES = 2;
+/** The options core's settings schema checks. */
+const NEUROON_SETTING_NAMES = ["shopId", "apiKey", "apiUrl", "maxRetries"] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -136,29 +137,33 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
     return v.trim();
   };
 
-  const shopId = str("shopId");
-  if (!shopId)
-    problems.push(`"shopId" is required: the Neuroon shop id (shop_…), e.g. from NEUROON_SHOP_ID`);
-
-  const apiKey = str("apiKey");
-  if (!apiKey)
-    problems.push(`"apiKey" is required: the shop API key (sk_…), e.g. from NEUROON_API_KEY`);
-  else {
-    // Core's check, shared with the client and the other adapters; it never echoes the key.
-    const problem = describeApiKeyProblem(apiKey);
-    if (problem !== undefined)
+  // Core's one schema of the Neuroon settings (the CLI and the WooCommerce bridge use it too).
+  // Options given in medusa-config win; NEUROON_* variables fill the gaps, so a newcomer pointing
+  // NEUROON_API_URL at the emulator does not silently talk to production.
+  const fromOptions = Object.fromEntries(
+    NEUROON_SETTING_NAMES.filter(
+      (name) => o[name] !== undefined && o[name] !== null && o[name] !== "",
+    ).map((name) => [name, o[name]]),
+  );
+  const settings = parseNeuroonSettings({
+    ...readNeuroonSettingsFromEnv(process.env),
+    ...fromOptions,
+  });
+  if (!settings.success) {
+    for (const issue of settings.issues) {
+      const received = issue.received === undefined ? "" : `, received ${issue.received}`;
       problems.push(
-        `"apiKey" must be "sk_" followed by 32 hex characters, as the Neuroon dashboard shows it, but ${problem}`,
+        `"${issue.path}" (or ${issue.variable}) ${issue.message}${received}. ${issue.fix ?? ""}`.trimEnd(),
       );
+    }
   }
-
-  // A newcomer pointing NEUROON_API_URL at the emulator must not silently talk to production.
-  const envApiUrl = process.env.NEUROON_API_URL?.trim() || undefined;
-  const apiUrl = (str("apiUrl") ?? envApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, "");
-  if (!isValidUrl(apiUrl))
-    problems.push(
-      `"apiUrl" (or NEUROON_API_URL) must be an http(s) URL, received ${describe(o.apiUrl ?? envApiUrl)}`,
-    );
+  const shopId = settings.success ? settings.output.shopId : undefined;
+  const apiKey = settings.success ? settings.output.apiKey : undefined;
+  const apiUrl = (
+    (settings.success ? settings.output.apiUrl : undefined) ?? DEFAULT_API_URL
+  ).replace(/\/+$/, "");
+  const maxRetries =
+    (settings.success ? settings.output.maxRetries : undefined) ?? DEFAULT_MAX_RETRIES;
 
   const storefrontUrl = str("storefrontUrl")?.replace(/\/+$/, "");
   if (!storefrontUrl)
@@ -249,7 +254,6 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
   };
   const batchSize = int("batchSize", 100, 1, MAX_BATCH_SIZE);
   const maxAttempts = int("maxAttempts", 8, 1, 100);
-  const maxRetries = int("maxRetries", 2, 0, 10);
   let maxOrphanDeleteRatio = 0.5;
   if (o.maxOrphanDeleteRatio !== undefined) {
     const r = o.maxOrphanDeleteRatio;

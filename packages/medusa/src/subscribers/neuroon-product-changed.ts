@@ -1,6 +1,5 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework";
-import { idsFromEvent } from "../lib/event-ids";
-import { resolveNeuroon } from "../lib/resolve";
+import { enqueueProductsOfEvent } from "../lib/resolve";
 
 /**
  * Product created, updated or deleted: queue the product for the sync worker. The handler
@@ -11,13 +10,7 @@ export default async function neuroonProductChanged({
   event,
   container,
 }: SubscriberArgs<unknown>): Promise<void> {
-  const neuroon = resolveNeuroon(container);
-  if (neuroon.options.disableLiveSync) return;
-  const origin = `event:${event.name}`;
-  await neuroon.runtime.enqueue(
-    container,
-    idsFromEvent(event.data).map((key) => ({ kind: "product" as const, key, origin })),
-  );
+  await enqueueProductsOfEvent(event, container, (_source, ids) => ids);
 }
 
 export const config: SubscriberConfig = {

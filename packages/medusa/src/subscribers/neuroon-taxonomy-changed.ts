@@ -1,6 +1,5 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework";
-import { idsFromEvent } from "../lib/event-ids";
-import { resolveNeuroon } from "../lib/resolve";
+import { enqueueProductsOfEvent } from "../lib/resolve";
 
 /**
  * A category or collection was renamed or changed: its products' records (category breadcrumbs,
@@ -11,17 +10,10 @@ export default async function neuroonTaxonomyChanged({
   event,
   container,
 }: SubscriberArgs<unknown>): Promise<void> {
-  const neuroon = resolveNeuroon(container);
-  if (neuroon.options.disableLiveSync) return;
-  const source = neuroon.runtime.source(container);
-  const ids = idsFromEvent(event.data);
-  const productIds = event.name.startsWith("product-category.")
-    ? await source.productIdsInCategories(ids)
-    : await source.productIdsInCollections(ids);
-  const origin = `event:${event.name}`;
-  await neuroon.runtime.enqueue(
-    container,
-    productIds.map((key) => ({ kind: "product" as const, key, origin })),
+  await enqueueProductsOfEvent(event, container, (source, ids) =>
+    event.name.startsWith("product-category.")
+      ? source.productIdsInCategories(ids)
+      : source.productIdsInCollections(ids),
   );
 }
 

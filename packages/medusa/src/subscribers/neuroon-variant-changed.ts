@@ -1,6 +1,5 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework";
-import { idsFromEvent } from "../lib/event-ids";
-import { resolveNeuroon } from "../lib/resolve";
+import { enqueueProductsOfEvent } from "../lib/resolve";
 
 /**
  * A variant changed: its product is queued (variants are folded into their product's record).
@@ -10,14 +9,8 @@ export default async function neuroonVariantChanged({
   event,
   container,
 }: SubscriberArgs<unknown>): Promise<void> {
-  const neuroon = resolveNeuroon(container);
-  if (neuroon.options.disableLiveSync) return;
-  const source = neuroon.runtime.source(container);
-  const productIds = await source.productIdsOfVariants(idsFromEvent(event.data));
-  const origin = `event:${event.name}`;
-  await neuroon.runtime.enqueue(
-    container,
-    productIds.map((key) => ({ kind: "product" as const, key, origin })),
+  await enqueueProductsOfEvent(event, container, (source, variantIds) =>
+    source.productIdsOfVariants(variantIds),
   );
 }
 
