@@ -2,6 +2,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { vi } from "vitest";
 
+/** The suite's one timeout (vitest.shared.ts), for the tests' own waits and child processes. */
+export const TEST_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
+
 /** Serves a React Router route function (loader or action) over real HTTP on loopback. */
 export async function serveRoute(
   handler: (args: {

@@ -10,6 +10,7 @@ import { SHOPIFY_API_VERSION } from "@neuroon/shopify";
 import { check } from "@shopify/theme-check-node";
 import { parse } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_TIMEOUT_MS } from "./harness.js";
 
 // The app's Shopify files checked by Shopify's own tools, as `shopify app deploy` would: the theme
 // app extension by Theme Check with the theme-app-extension config, the TOML files by the CLI's
@@ -34,7 +35,7 @@ async function shopifyAppBuild(directory: string): Promise<{ ok: boolean; output
       [bin, "app", "build", "--path", directory, "--skip-dependencies-installation"],
       {
         env: { ...process.env, CI: "1", SHOPIFY_CLI_NO_ANALYTICS: "1", NO_COLOR: "1" },
-        timeout: 120_000,
+        timeout: TEST_TIMEOUT_MS,
       },
     );
     return { ok: true, output: `${stdout}${stderr}` };
@@ -76,7 +77,7 @@ describe("Shopify's own tools", () => {
     expect(output).not.toMatch(/error|ENOENT/i);
     expect(output).toContain("Neuroon Search built!");
     expect(ok).toBe(true);
-  }, 150_000);
+  });
 
   it("the CLI's app loader refuses an invalid shopify.app.toml (the check is not vacuous)", async () => {
     const copy = join(scratch, "app");
@@ -93,7 +94,7 @@ describe("Shopify's own tools", () => {
     expect(output).toMatch(
       /Validation errors in[\s\S]*shopify\.app\.toml[\s\S]*\[embedded\]: Value must be Boolean/,
     );
-  }, 150_000);
+  });
 
   it("subscribes only to webhook topics of the pinned Admin API, at the pinned version", async () => {
     const app = parse(await readFile(join(APP_DIRECTORY, "shopify.app.toml"), "utf8")) as {

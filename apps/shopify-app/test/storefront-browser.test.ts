@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loader as proxyTokenLoader } from "../app/routes/proxy.token.js";
 import { createRuntime, type Runtime, setRuntime } from "../app/runtime.server.js";
 import { launchChromium, screenshot, type TestBrowser } from "./browser.js";
-import { serveRoute } from "./harness.js";
+import { serveRoute, TEST_TIMEOUT_MS } from "./harness.js";
 
 // The theme app embed's shipped script in a real Chromium, on a storefront page served locally the
 // way the Liquid block renders it. `/apps/neuroon/token` on the storefront is Shopify's app proxy:
@@ -196,7 +196,10 @@ describe("the theme app embed in Chromium (storefront → app proxy → app)", (
       neuroonApiKey: NEUROON_KEY,
     });
     await page.goto(storefrontUrl);
-    await page.waitForSelector("script[data-neuroon-widget]", { state: "attached" });
+    await page.waitForSelector("script[data-neuroon-widget]", {
+      state: "attached",
+      timeout: TEST_TIMEOUT_MS,
+    });
     const tag = await widgetTag();
     expect(tag).toMatchObject({
       src: "https://cdn.neuroon.ai/widget@0.9.10/widget.js",
@@ -218,7 +221,7 @@ describe("the theme app embed in Chromium (storefront → app proxy → app)", (
     ).toMatchObject({ ok: true });
     expect(proxyCalls).toEqual([{ status: 200 }]);
     await expect
-      .poll(() => widgetRequests)
+      .poll(() => widgetRequests, { timeout: TEST_TIMEOUT_MS })
       .toEqual(["https://cdn.neuroon.ai/widget@0.9.10/widget.js"]);
     // Nothing secret reaches the page: no Shop API key, no app secret, no proxy signature.
     const everything = await page.evaluate(
@@ -250,7 +253,10 @@ describe("the theme app embed in Chromium (storefront → app proxy → app)", (
       [TOKEN_CACHE_KEY, JSON.stringify({ token: "c3RhbGU", expiresAt: expiringSec })],
     );
     await page.goto(storefrontUrl);
-    await page.waitForSelector("script[data-neuroon-widget]", { state: "attached" });
+    await page.waitForSelector("script[data-neuroon-widget]", {
+      state: "attached",
+      timeout: TEST_TIMEOUT_MS,
+    });
     const token = (await widgetTag())?.["data-token"];
     expect(token).not.toBe("c3RhbGU");
     expect(proxyCalls).toEqual([{ status: 200 }]);
@@ -262,7 +268,10 @@ describe("the theme app embed in Chromium (storefront → app proxy → app)", (
 
     // The next page of the visit reuses it: no second proxy call.
     await page.reload();
-    await page.waitForSelector("script[data-neuroon-widget]", { state: "attached" });
+    await page.waitForSelector("script[data-neuroon-widget]", {
+      state: "attached",
+      timeout: TEST_TIMEOUT_MS,
+    });
     expect((await widgetTag())?.["data-token"]).toBe(token);
     expect(proxyCalls).toHaveLength(1);
   });
@@ -275,7 +284,7 @@ describe("the theme app embed in Chromium (storefront → app proxy → app)", (
     proxyFailure = failure;
     await page.goto(storefrontUrl);
     await expect
-      .poll(() => consoleMessages)
+      .poll(() => consoleMessages, { timeout: TEST_TIMEOUT_MS })
       .toContainEqual(expect.stringContaining("Neuroon Search: no widget token"));
     expect(await widgetTag()).toBeUndefined();
     expect(widgetRequests).toEqual([]);

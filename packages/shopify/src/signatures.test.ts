@@ -290,7 +290,7 @@ describe("agreement with @shopify/shopify-api", () => {
           if (signing === "locale") expect(ours).toBe(true);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -310,7 +310,7 @@ describe("agreement with @shopify/shopify-api", () => {
           expect(ours).toBe(theirs.valid || (body.length === 0 && signingSecret === SECRET));
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });
