@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { withPostgresSchemaLock } from "@neuroon/shopify";
 import pg from "pg";
 import type { ShopStoresBackend } from "./runtime.server.js";
+import { sharedShopStores } from "./shared-shop-stores.server.js";
 
 /** The app's own table, beside core's queue and state tables in the same database. */
 const LEASES_TABLE = "neuroon_shopify_periodic_leases";
@@ -39,44 +40,16 @@ export function postgresShopStores(databaseUrl: string): ShopStoresBackend {
     await leasesReady;
     await pool.query(`DELETE FROM ${LEASES_TABLE} WHERE shop = $1`, [shop]);
   };
-  return {
-    async open(shop, neuroonShopId) {
+  return sharedShopStores({
+    async openStores(shop, neuroonShopId) {
       const core = await loading;
-      const queue = await core.createPostgresQueue({ pool, name: shop });
-      const state = await core.createPostgresStateStore({
-        pool,
-        name: shop,
-        shopId: neuroonShopId,
-      });
-      const close = async () => {
-        await queue.close();
-        await state.close();
-      };
       return {
-        queue,
-        state,
-        close,
-        async erase() {
-          try {
-            await queue.drop();
-            await state.drop();
-            await dropLeases(shop);
-          } finally {
-            await close();
-          }
-        },
+        queue: await core.createPostgresQueue({ pool, name: shop }),
+        state: await core.createPostgresStateStore({ pool, name: shop, shopId: neuroonShopId }),
       };
     },
-    async eraseUnopened(shop) {
-      // Without the Neuroon shop id there is no state to name; a queue needs only the shop.
-      const queue = await openQueue(shop);
-      try {
-        await queue.drop();
-        await dropLeases(shop);
-      } finally {
-        await queue.close();
-      }
-    },
+    openQueue,
+    dropLeases,
     async claimPeriodicRun(shop, job, periodMs) {
       await leasesReady;
       // A little under one period, so the next period's first tick finds it gone even when the
@@ -96,5 +69,5 @@ export function postgresShopStores(databaseUrl: string): ShopStoresBackend {
       await leasesReady.catch(() => undefined);
       await pool.end();
     },
-  };
+  });
 }

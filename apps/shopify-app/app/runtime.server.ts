@@ -42,6 +42,7 @@ import {
   createSettingsStore,
   type SettingsStore,
 } from "./settings.server.js";
+import { sharedShopStores } from "./shared-shop-stores.server.js";
 
 /** Where the app runs and what it talks to. */
 export interface RuntimeConfig {
@@ -350,45 +351,21 @@ function redisShopStores(url: string, keyPrefix: string): ShopStoresBackend {
     const { stores, connection } = await ready();
     return stores.openBullMqQueue({ connection, prefix: keyPrefix, name: shop });
   };
-  return {
-    async open(shop, neuroonShopId) {
+  return sharedShopStores({
+    async openStores(shop, neuroonShopId) {
       const { stores, connection } = await ready();
-      const queue = stores.openBullMqQueue({ connection, prefix: keyPrefix, name: shop });
-      const state = stores.openRedisStateStore({
-        connection,
-        prefix: keyPrefix,
-        name: shop,
-        shopId: neuroonShopId,
-      });
-      const close = async () => {
-        await queue.close();
-        await state.close();
-      };
       return {
-        queue,
-        state,
-        close,
-        async erase() {
-          try {
-            await queue.drop();
-            await state.drop();
-            await dropLeases(shop);
-          } finally {
-            await close();
-          }
-        },
+        queue: stores.openBullMqQueue({ connection, prefix: keyPrefix, name: shop }),
+        state: stores.openRedisStateStore({
+          connection,
+          prefix: keyPrefix,
+          name: shop,
+          shopId: neuroonShopId,
+        }),
       };
     },
-    async eraseUnopened(shop) {
-      // Without the Neuroon shop id there is no state to name; a queue needs only the shop.
-      const queue = await openQueue(shop);
-      try {
-        await queue.drop();
-        await dropLeases(shop);
-      } finally {
-        await queue.close();
-      }
-    },
+    openQueue,
+    dropLeases,
     async claimPeriodicRun(shop, job, periodMs) {
       const { connection } = await ready();
       // A little under one period, so the next period's first tick finds it gone even when the
@@ -410,7 +387,7 @@ function redisShopStores(url: string, keyPrefix: string): ShopStoresBackend {
       await loading.catch(() => undefined);
       await connection?.close();
     },
-  };
+  });
 }
 
 /** Per-shop sync machinery, opened when the shop is connected to Neuroon. */
