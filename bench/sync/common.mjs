@@ -1,6 +1,6 @@
 // Shared helpers of the sync-engine benchmarks (plain node against the built packages).
 import { execSync } from "node:child_process";
-import { cpus, freemem, totalmem } from "node:os";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
 
 export const SHOP_A = {
   shopId: "shop_bench0001",
@@ -77,6 +77,10 @@ export function memorySampler(intervalMs = 250) {
   };
 }
 
+/**
+ * The machine line every bench prints: cores, CPU model, memory, Node, date and the load average
+ * (the machine is shared, so a figure means little without the load it was measured under).
+ */
 export function machine() {
   let free = "";
   try {
@@ -85,7 +89,15 @@ export function machine() {
   } catch {
     free = `${(totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(freemem() / 2 ** 30).toFixed(1)} GiB free`;
   }
-  return `nproc ${cpus().length}; free -h: \`${free}\`; Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const model = cpus()[0]?.model.trim() ?? "unknown CPU";
+  return `nproc ${cpus().length} (${model}); free -h: \`${free}\`; Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; ${loadAverage()}`;
+}
+
+/** `load average 1.2 / 0.9 / 0.6` (1, 5 and 15 minutes), as `uptime` prints it. */
+export function loadAverage() {
+  return `load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ")}`;
 }
 
 export const seconds = (ms) => `${(ms / 1_000).toFixed(1)} s`;

@@ -11,6 +11,7 @@
 // - Shopify: `createWebhookHandler` (what `createShopifyBridge(...).webhooks` is) behind node:http,
 //   with the SQLite delivery log and core's SQLite queue; no worker.
 // Bounded: rate × seconds requests per receiver, all to 127.0.0.1.
+import { loadavg } from "node:os";
 import { machine } from "../sync/common.mjs";
 import { ms, quantile, shopifyDelivery, startRole, wooDelivery } from "./common.mjs";
 
@@ -62,9 +63,12 @@ async function openLoop(url, makeDelivery) {
   return { total, elapsed, latencies, service, statuses, errors, maxLagMs };
 }
 
-function row(label, r) {
+/** The 1-minute load average, as `uptime` prints it first. */
+const load1 = () => loadavg()[0].toFixed(2);
+
+function row(label, r, loadBefore) {
   const ok = [...r.statuses].map(([status, count]) => `${count}×${status}`).join(", ");
-  return `| ${label} | ${RATE}/s × ${SECONDS} s | ${(r.latencies.length / r.elapsed).toFixed(0)}/s | ${ok}${r.errors ? `, ${r.errors} errors` : ""} | ${ms(quantile(r.latencies, 0.5))} | ${ms(quantile(r.latencies, 0.99))} | ${ms(r.latencies.at(-1) ?? Number.NaN)} | ${ms(quantile(r.service, 0.99))} |`;
+  return `| ${label} | ${RATE}/s × ${SECONDS} s | ${(r.latencies.length / r.elapsed).toFixed(0)}/s | ${ok}${r.errors ? `, ${r.errors} errors` : ""} | ${ms(quantile(r.latencies, 0.5))} | ${ms(quantile(r.latencies, 0.99))} | ${ms(r.latencies.at(-1) ?? Number.NaN)} | ${ms(quantile(r.service, 0.99))} | ${loadBefore} → ${load1()} |`;
 }
 
 const rows = [];
@@ -76,10 +80,11 @@ let failed = false;
   const woo = await startRole("woo", { BENCH_NEUROON_URL: emulator.info.url });
   try {
     const ids = woo.info.productIds;
+    const loadBefore = load1();
     const result = await openLoop(woo.info.url, (i) =>
       wooDelivery(ids[i % ids.length], `ack-${i}`, `Renamed ${i}`),
     );
-    rows.push(row("WooCommerce bridge (`createWooBridge`)", result));
+    rows.push(row("WooCommerce bridge (`createWooBridge`)", result, loadBefore));
     if (result.statuses.get(200) !== result.total) failed = true;
   } finally {
     await woo.close();
@@ -91,10 +96,11 @@ let failed = false;
 {
   const shopify = await startRole("shopify");
   try {
+    const loadBefore = load1();
     const result = await openLoop(shopify.info.url, (i) =>
       shopifyDelivery(9_000_000_000_000_000 + (i % 1_000), `ack-${i}`),
     );
-    rows.push(row("Shopify (`createWebhookHandler` behind node:http)", result));
+    rows.push(row("Shopify (`createWebhookHandler` behind node:http)", result, loadBefore));
     if (result.statuses.get(200) !== result.total) failed = true;
   } finally {
     await shopify.close();
@@ -103,9 +109,9 @@ let failed = false;
 
 console.log(`Machine: ${machine()}\n`);
 console.log(
-  "| Receiver | Offered load | Achieved | Answers | p50 ms | p99 ms | max ms | p99 ms, from send |",
+  "| Receiver | Offered load | Achieved | Answers | p50 ms | p99 ms | max ms | p99 ms, from send | Load average (1 min), start → end |",
 );
-console.log("|---|---:|---:|---|---:|---:|---:|---:|");
+console.log("|---|---:|---:|---|---:|---:|---:|---:|---|");
 for (const line of rows) console.log(line);
 if (failed) {
   console.error("some deliveries were not answered 200");
