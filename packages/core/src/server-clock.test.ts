@@ -24,4 +24,23 @@ describe("ServerClock", () => {
     clock.observe("Mon, 23 Nov 2026 12:10:00 GMT");
     expect(clock.behindByMs()).toBe(0);
   });
+
+  test("the tightest bound of the last 10 s: header rounding shrinks over many responses", () => {
+    let now = Date.parse("2026-11-23T12:00:00.900Z");
+    const clock = new ServerClock(() => now);
+    expect(clock.leastBehindByMs()).toBeUndefined();
+    // Neuroon 2 s behind: at 12:00:00.900 it says 11:59:58 (0.9 s of rounding) …
+    clock.observe("Mon, 23 Nov 2026 11:59:58 GMT");
+    // … and 0.15 s later, just after its second turned, 11:59:59 (0.05 s of rounding).
+    now += 150;
+    clock.observe("Mon, 23 Nov 2026 11:59:59 GMT");
+    now += 700;
+    clock.observe("Mon, 23 Nov 2026 11:59:59 GMT");
+    expect(clock.behindByMs()).toBe(2_750);
+    expect(clock.leastBehindByMs()).toBe(2_050);
+    // Observations older than 10 s no longer count.
+    now += 10_001;
+    expect(clock.leastBehindByMs()).toBeUndefined();
+    expect(clock.behindByMs()).toBe(2_750);
+  });
 });

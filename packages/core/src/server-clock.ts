@@ -1,3 +1,7 @@
+/** How far back {@link ServerClock.leastBehindByMs} looks, and how many responses it keeps. */
+const RECENT_WINDOW_MS = 10_000;
+const RECENT_OBSERVATIONS = 256;
+
 /**
  * What this process can tell about Neuroon's clock from the HTTP `Date` header of its responses
  * (RFC 9110 §6.6.1: every origin server with a clock sends one). The drift scan asks Neuroon for
@@ -8,6 +12,8 @@
 export class ServerClock {
   readonly #now: () => number;
   #behindMs: number | undefined;
+  /** Recent observations (our receipt time, lag bound), for {@link ServerClock.leastBehindByMs}. */
+  #recent: { atMs: number; behindMs: number }[] = [];
 
   /** `now`: the clock the caller's timestamps use (the client's). */
   constructor(now: () => number) {
@@ -21,7 +27,26 @@ export class ServerClock {
     if (Number.isNaN(serverMs)) return;
     // The header has whole seconds and was written before the response travelled, so this is
     // an upper bound: the true lag plus up to 1 s of truncation plus the trip back.
-    this.#behindMs = Math.max(0, this.#now() - serverMs);
+    const now = this.#now();
+    this.#behindMs = Math.max(0, now - serverMs);
+    this.#recent.push({ atMs: now, behindMs: this.#behindMs });
+    if (this.#recent.length > RECENT_OBSERVATIONS) this.#recent.shift();
+  }
+
+  /**
+   * The tightest of the bounds observed in the last {@link RECENT_WINDOW_MS}: each response's
+   * bound is the true lag plus where in its second the header was written plus the trip back, so
+   * the least of many responses comes close to the lag itself, where one alone may be a second
+   * over it. Still an upper bound; `undefined` without a recent response.
+   */
+  leastBehindByMs(): number | undefined {
+    const since = this.#now() - RECENT_WINDOW_MS;
+    let least: number | undefined;
+    for (const observation of this.#recent) {
+      if (observation.atMs < since) continue;
+      if (least === undefined || observation.behindMs < least) least = observation.behindMs;
+    }
+    return least;
   }
 
   /**

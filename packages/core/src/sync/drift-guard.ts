@@ -139,7 +139,8 @@ export class DriftGuard {
       from = lowestNeeded;
       scannedFrom = lowestNeeded;
     } else {
-      from = ledger.scannedUntil - this.#driftOverlapMs();
+      // Never back into an initial load's own writes (see DriftLedger.baselineUntil).
+      from = Math.max(ledger.scannedUntil - this.#driftOverlapMs(), ledger.baselineUntil ?? 0);
       scannedFrom = ledger.scannedFrom;
     }
     if (run.crashedInFlight === undefined) {
@@ -176,6 +177,7 @@ export class DriftGuard {
       await this.#noteRemote(page.content ?? [], drifted, run);
     }
     run.ledger = { scannedFrom, scannedUntil: scanStartedAt, drifted };
+    if (ledger?.baselineUntil !== undefined) run.ledger.baselineUntil = ledger.baselineUntil;
     run.ledgerDirty = true;
     run.driftScanned = true;
   }
@@ -244,6 +246,31 @@ export class DriftGuard {
     return run.ledger;
   }
 
+  /** Whether this data directory has no drift ledger yet, i.e. has never confirmed a sync. */
+  async isFresh(run: Run): Promise<boolean> {
+    return (await this.#loadLedger(run)) === undefined;
+  }
+
+  /**
+   * At the end of a complete full pass that started on a fresh data directory: that pass wrote
+   * every product this engine holds a snapshot of, so it is the baseline, and later scans start
+   * from Neuroon's time at its end instead of listing the whole load back (one page per 100
+   * products). Neuroon's time is taken as a lower bound (our clock less the tightest bound on how
+   * far behind Neuroon's clock is), so an edit made after the pass is never left out; without a
+   * `Date` header to bound it, nothing changes and the first scan lists the load as before.
+   */
+  async noteBaseline(run: Run): Promise<void> {
+    const ledger = await this.#loadLedger(run);
+    if (ledger === undefined) return;
+    const clock = this.#client.serverClock;
+    const behindMs = clock?.leastBehindByMs?.() ?? clock?.behindByMs();
+    if (behindMs === undefined) return;
+    const baselineUntil = this.#now() - behindMs;
+    if (ledger.baselineUntil !== undefined && ledger.baselineUntil >= baselineUntil) return;
+    ledger.baselineUntil = baselineUntil;
+    run.ledgerDirty = true;
+  }
+
   /** After a confirmed sync: the product no longer drifts; coverage starts no later than this run. */
   async noteSynced(ids: readonly string[], run: Run): Promise<void> {
     const ledger = await this.#loadLedger(run);
@@ -280,11 +307,14 @@ export class DriftGuard {
       const remote = mine.drifted[id];
       if (remote !== undefined) drifted[id] = remote;
     }
-    await this.#state.setDriftLedger({
+    const merged: DriftLedger = {
       scannedFrom: Math.min(mine.scannedFrom, current?.scannedFrom ?? mine.scannedFrom),
       scannedUntil: Math.max(mine.scannedUntil, current?.scannedUntil ?? mine.scannedUntil),
       drifted,
-    });
+    };
+    const baselineUntil = Math.max(mine.baselineUntil ?? 0, current?.baselineUntil ?? 0);
+    if (baselineUntil > 0) merged.baselineUntil = baselineUntil;
+    await this.#state.setDriftLedger(merged);
     run.ledgerDirty = false;
   }
 

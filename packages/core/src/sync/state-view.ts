@@ -20,6 +20,14 @@ export interface DriftLedger {
   scannedFrom: number;
   scannedUntil: number;
   drifted: Record<string, DriftSnapshot>;
+  /**
+   * Set by the initial full pass of a data directory that had synced nothing before (epoch ms,
+   * Neuroon's clock, a lower bound of its time when the pass ended): every product this engine
+   * has a snapshot of was written by that pass, which is the baseline the drift guard protects
+   * from then on, as it is for whatever the pass overwrote. Scans never start before it, so the
+   * first drift check after a 100,000-product load does not list the load back.
+   */
+  baselineUntil?: number;
 }
 const CLEAR_BATCH_SIZE = 1_000;
 

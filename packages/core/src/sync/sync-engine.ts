@@ -210,6 +210,8 @@ export class SyncEngine {
   async fullSync(options: { signal?: AbortSignal } = {}): Promise<SyncSummary> {
     const { signal } = options;
     const run = this.#startRun("full-sync");
+    // An initial load by a fresh data directory becomes the drift guard's baseline when complete.
+    const isInitialLoad = await this.#drift.isFresh(run);
     let carry: Pending[] = [];
     let done = 0;
     for await (const page of this.#source.streamCatalog(signal)) {
@@ -222,6 +224,7 @@ export class SyncEngine {
       if (run.isHalted) break;
     }
     if (!run.isHalted && carry.length > 0) await this.#sender.flush(carry, true, run, signal);
+    if (isInitialLoad && !run.isHalted) await this.#drift.noteBaseline(run);
     return await this.#finish(run, true);
   }
 

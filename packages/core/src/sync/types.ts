@@ -92,7 +92,7 @@ export interface SyncApi {
     track(request: TrackConversionRequest, options?: SyncCallOptions): Promise<unknown>;
   };
   /** Neuroon's clock as seen by the client; without it the drift scan assumes a minute of skew. */
-  serverClock?: { behindByMs(): number | undefined };
+  serverClock?: { behindByMs(): number | undefined; leastBehindByMs?(): number | undefined };
 }
 
 /** `prepareBatch()`'s result: products ready to send and the ones refused locally, with why. */

@@ -100,12 +100,12 @@ describe("drift scan window", () => {
     for (const id of ids) w.store.put([makeProduct(id)]);
     await w.engine().fullSync();
 
-    // The first drain's scan covers the whole full sync: 300 products, 3 pages of 100 (with as
-    // many changes as pages, paging is the cheaper plan; see the drift-cost tests for fewer).
+    // The first drain's scan starts where the initial load ended (see "initial load" below): one
+    // page, not the load's 300 products back.
     w.clock.now += 20_000;
     await changeInStore(w, ["p1", "p3", "p4"], 1);
     expect(await w.engine().drain()).toMatchObject({ sent: 3, conflicts: 0 });
-    expect(w.takeScanPages()).toBe(3);
+    expect(w.takeScanPages()).toBe(1);
 
     // 20 s later, a dashboard edit and a store edit: the scan starts 10 s (plus under a second
     // of header rounding) before the previous one, so the full sync's writes are not listed
@@ -115,5 +115,68 @@ describe("drift scan window", () => {
     await changeInStore(w, ["p2", "p7"], 1);
     expect(await w.engine().drain()).toMatchObject({ sent: 1, conflicts: 1 });
     expect(w.takeScanPages()).toBe(1);
+  });
+});
+
+describe("initial load", () => {
+  // Issue 17: after a 100,000-product initial load, the first drift check listed the load back
+  // (one page per 100 products: ~1,000 requests, ~10 minutes at 100 per minute) before the first
+  // edits went out. A complete full pass by a fresh data directory wrote every product the engine
+  // holds a snapshot of; it is the baseline, and scans start from its end.
+  const loaded = Array.from({ length: 1_000 }, (_, i) => `p${i}`);
+  const changed = loaded.slice(0, 300);
+
+  test("the first drain after it lists only what changed since, not the 1,000 loaded products", async () => {
+    const w = await createWorld(0);
+    for (const id of loaded) w.store.put([makeProduct(id)]);
+    await w.engine().fullSync();
+    w.takeScanPages();
+
+    // 300 changes: more than the load's 10 pages, so reading them one by one is no way out.
+    w.clock.now += 10 * MINUTE_MS;
+    await changeInStore(w, changed, 1);
+    expect(await w.engine().drain()).toMatchObject({ sent: 300, conflicts: 0 });
+    expect(w.takeScanPages()).toBe(1);
+    const reads = w.emulator.requests.filter(
+      (request) => request.method === "GET" && /\/products\/[^/]+$/.test(request.path),
+    );
+    expect(reads).toEqual([]);
+  });
+
+  test.each([
+    ["in step", 0],
+    ["Neuroon 5 minutes behind", -5 * MINUTE_MS],
+    ["Neuroon 5 minutes ahead", 5 * MINUTE_MS],
+  ])(
+    "clocks %s: a dashboard edit one second after the load is still found",
+    async (_, offsetMs) => {
+      const w = await createWorld(offsetMs);
+      for (const id of loaded) w.store.put([makeProduct(id)]);
+      await w.engine().fullSync();
+      w.clock.now += 1_000;
+      await w.editElsewhere("p7", 7.5);
+      w.clock.now += 10 * MINUTE_MS;
+      await changeInStore(w, changed, 1);
+
+      const summary = await w.engine().drain();
+
+      expect(summary).toMatchObject({ sent: 299, conflicts: 1 });
+      expect(w.emulator.snapshot(SHOP_ID).find((p) => p.externalId === "p7")?.price).toBe(7.5);
+    },
+  );
+
+  test("a later full pass is no baseline: an edit made meanwhile is still found", async () => {
+    const w = await createWorld(0);
+    for (const id of loaded) w.store.put([makeProduct(id)]);
+    await w.engine().fullSync();
+    w.clock.now += MINUTE_MS;
+    await w.editElsewhere("p7", 7.5);
+    w.clock.now += MINUTE_MS;
+    // Nothing changed in the store: the second pass sends nothing and moves no baseline.
+    expect(await w.engine().fullSync()).toMatchObject({ sent: 0 });
+    w.clock.now += 10 * MINUTE_MS;
+    await changeInStore(w, ["p7"], 1);
+
+    expect(await w.engine().drain()).toMatchObject({ sent: 0, conflicts: 1 });
   });
 });
