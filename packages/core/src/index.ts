@@ -174,6 +174,8 @@ export { contentHash, stableStringify } from "./sync/stable-hash.js";
 export { SyncEngine } from "./sync/sync-engine.js";
 export type {
   CatalogSource,
+  ConversionResolution,
+  ConversionToResolve,
   DriftPolicy,
   PreparedProducts,
   SyncApi,
