@@ -1,10 +1,10 @@
 import { SafetyValveError } from "@neuroon/core";
 import type { FakeProduct } from "@neuroon/fake-woocommerce";
-import { createWooCatalogSource, createWooStoreReader } from "@neuroon/woocommerce";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WooBridge } from "../src/bridge.js";
-import { BRIDGE_WEBHOOK_TOPICS } from "../src/config.js";
-import { createJsonLineLogger } from "../src/logger.js";
+import type { WooBridge } from "../../src/bridge/bridge.js";
+import { BRIDGE_WEBHOOK_TOPICS } from "../../src/bridge/config.js";
+import { createJsonLineLogger } from "../../src/bridge/logger.js";
+import { createWooCatalogSource, createWooStoreReader } from "../../src/index.js";
 import {
   CONSUMER_KEY,
   CONSUMER_SECRET,
@@ -161,7 +161,7 @@ describe("WooCommerce bridge end to end (fake WooCommerce + emulator over loopba
   });
 
   it("malformed JSON gets 400 and an unknown topic is acknowledged", async () => {
-    const { signWooWebhookForTest } = await import("@neuroon/woocommerce");
+    const { signWooWebhookForTest } = await import("../../src/index.js");
     const bad = '{"id": 5,';
     const headers = (topic: string, body: string, id: string) => ({
       "content-type": "application/json",

@@ -5,8 +5,8 @@ import {
   deliveryUrlOf,
   loadBridgeConfig,
   type WooBridgeConfig,
-} from "../src/config.js";
-import { msUntilUtcHour } from "../src/scheduler.js";
+} from "../../src/bridge/config.js";
+import { msUntilUtcHour } from "../../src/bridge/scheduler.js";
 
 const ENV = {
   WOOCOMMERCE_URL: "https://shop.example",

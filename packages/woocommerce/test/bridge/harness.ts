@@ -10,11 +10,11 @@ import {
   generateCatalog,
   startFakeWooCommerce,
 } from "@neuroon/fake-woocommerce";
-import { createWooCatalogSource, createWooStoreReader } from "@neuroon/woocommerce";
 import { vi } from "vitest";
-import { createWooBridge, type WooBridge, type WooBridgeOptions } from "../src/bridge.js";
-import type { WooBridgeConfig } from "../src/config.js";
-import type { WebhookOutcome } from "../src/webhook-receiver.js";
+import { createWooBridge, type WooBridge, type WooBridgeOptions } from "../../src/bridge/bridge.js";
+import type { WooBridgeConfig } from "../../src/bridge/config.js";
+import type { WebhookOutcome } from "../../src/bridge/webhook-receiver.js";
+import { createWooCatalogSource, createWooStoreReader } from "../../src/index.js";
 
 export const CONSUMER_KEY = "ck_test_0123456789abcdef";
 export const CONSUMER_SECRET = "cs_test_fedcba9876543210";
