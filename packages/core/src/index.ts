@@ -50,6 +50,7 @@ export {
   type DateInput,
   type DisplayPriceInput,
   type DisplayPrices,
+  type InlineMarkup,
   MAX_DESCRIPTION_LENGTH_CHARS,
   MAX_EXTERNAL_ID_LENGTH_CHARS,
   MAX_NAME_LENGTH_CHARS,

@@ -43,6 +43,7 @@ export {
   type WooStoreReaderOptions,
   type WooTaxSettings,
 } from "./reader.js";
+export { WORDPRESS_SHORTCODES } from "./shortcodes.js";
 export type {
   WooImage,
   WooMeta,

@@ -161,7 +161,6 @@ function withPlainDescription(value: Record<string, unknown>): NeuroonProductInp
     description: toPlainText(value.description, {
       maxLength: RECOMMENDED_DESCRIPTION_LENGTH_CHARS,
       keepSourceLineBreaks: true,
-      stripShortcodes: false,
     }),
   } as NeuroonProductInput;
 }

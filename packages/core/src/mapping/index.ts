@@ -28,7 +28,12 @@ export {
   variableParentPrices,
 } from "./prices.js";
 export { truncateAtWord } from "./strings.js";
-export { type PlainTextOptions, pickDescription, toPlainText } from "./text.js";
+export {
+  type InlineMarkup,
+  type PlainTextOptions,
+  pickDescription,
+  toPlainText,
+} from "./text.js";
 export {
   type NeuroonProductInput,
   normalizeProduct,
