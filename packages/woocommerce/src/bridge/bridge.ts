@@ -142,6 +142,15 @@ export function createWooBridge(
     },
   };
 
+  // The one-shot operations, also what the scheduler runs.
+  const operations = {
+    setup: (call?: { signal?: AbortSignal }) => setupBridge(ctx, call),
+    syncAll: (call?: { signal?: AbortSignal }) => syncBridgeCatalog(ctx, call),
+    reconcile: (call?: { force?: boolean; signal?: AbortSignal }) => reconcileBridge(ctx, call),
+    poll: (call?: { signal?: AbortSignal }) => pollBridge(ctx, call),
+    checkTaxSettings: (call?: { signal?: AbortSignal }) => checkBridgeTaxSettings(ctx, call),
+    checkWebhooks: (call?: { signal?: AbortSignal }) => checkBridgeWebhooks(ctx, call),
+  };
   const drain = (request: DrainRequest = {}) => ctx.open().engine.drain(request);
   const status = async () => await readBridgeStatus(ctx.open(), health, listeningUrl !== undefined);
 
@@ -173,16 +182,7 @@ export function createWooBridge(
     });
     listeningUrl = await http.listen(config.port ?? DEFAULT_PORT, config.host ?? "0.0.0.0");
     worker = startBridgeWorker({ config, open: ctx.open, drain, logger, now });
-    scheduler = new Scheduler(
-      bridgeTasks(config, {
-        poll: (call) => pollBridge(ctx, call),
-        checkWebhooks: (call) => checkBridgeWebhooks(ctx, call),
-        checkTaxSettings: (call) => checkBridgeTaxSettings(ctx, call),
-        reconcile: (call) => reconcileBridge(ctx, call),
-      }),
-      logger,
-      now,
-    );
+    scheduler = new Scheduler(bridgeTasks(config, operations), logger, now);
     scheduler.start();
     logger.info("bridge listening", {
       url: listeningUrl,
@@ -221,12 +221,7 @@ export function createWooBridge(
     start,
     stop,
     close: stop,
-    setup: (call) => setupBridge(ctx, call),
-    syncAll: (call) => syncBridgeCatalog(ctx, call),
-    reconcile: (call) => reconcileBridge(ctx, call),
-    poll: (call) => pollBridge(ctx, call),
-    checkTaxSettings: (call) => checkBridgeTaxSettings(ctx, call),
-    checkWebhooks: (call) => checkBridgeWebhooks(ctx, call),
+    ...operations,
     drain,
     status,
   };
