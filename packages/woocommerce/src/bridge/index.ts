@@ -27,9 +27,9 @@ export {
   DEFAULT_WORKER_IDLE_MS,
   deliveryUrlOf,
   findConfigIssues,
-  loadBridgeConfig,
   type WooBridgeConfig,
 } from "./config.js";
+export { loadBridgeConfig } from "./env-config.js";
 export { type BridgeStatus, LAST_RECONCILE_META_KEY } from "./health.js";
 export {
   type BridgeLogger,

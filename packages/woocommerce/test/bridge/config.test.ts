@@ -3,9 +3,9 @@ import {
   BridgeConfigError,
   configWarnings,
   deliveryUrlOf,
-  loadBridgeConfig,
   type WooBridgeConfig,
 } from "../../src/bridge/config.js";
+import { loadBridgeConfig } from "../../src/bridge/env-config.js";
 import { msUntilUtcHour } from "../../src/bridge/scheduler.js";
 
 const ENV = {
