@@ -1,5 +1,5 @@
 import type { ChangeQueue, SyncStateStore } from "@neuroon/core";
-import type { ShopStoresBackend } from "./runtime.server.js";
+import type { ShopStoresBackend } from "./shop-stores.server.js";
 
 /** A store that can delete everything it holds for its shop (`shop/redact`). */
 interface Droppable {
