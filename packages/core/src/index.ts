@@ -171,6 +171,7 @@ export {
 } from "./sync/errors.js";
 export { planBatches } from "./sync/plan-batches.js";
 export { contentHash, stableStringify } from "./sync/stable-hash.js";
+export { emptySummary } from "./sync/summary.js";
 export { SyncEngine } from "./sync/sync-engine.js";
 export type {
   CatalogSource,
