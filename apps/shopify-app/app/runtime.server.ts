@@ -10,10 +10,10 @@ import { LogSeverity, type Shopify, shopifyApi } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { openAppStorage } from "./app-storage.server.js";
 import { startBackgroundWorkers } from "./background-workers.server.js";
+import { openShopStoresBackend } from "./open-shop-stores.server.js";
 import type { RuntimeConfig } from "./runtime-config.server.js";
 import { createSessionStorage } from "./session-storage.server.js";
 import type { SettingsStore } from "./settings.server.js";
-import { openShopStoresBackend } from "./shop-stores.server.js";
 import { createShopWorkers } from "./shop-workers.server.js";
 
 /** Everything the routes and the background worker share. */

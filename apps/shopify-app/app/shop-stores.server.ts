@@ -1,8 +1,4 @@
 import type { ChangeQueue, SyncStateStore } from "@neuroon/core";
-import { postgresShopStores } from "./postgres-shop-stores.server.js";
-import { redisShopStores } from "./redis-shop-stores.server.js";
-import { DEFAULT_REDIS_KEY_PREFIX, type RuntimeConfig } from "./runtime-config.server.js";
-import { sqliteShopStores } from "./sqlite-shop-stores.server.js";
 
 /** A shop's change queue and sync state, on the backend the configuration picked. */
 export interface ShopStores {
@@ -11,6 +7,23 @@ export interface ShopStores {
   close(): Promise<void>;
   /** Deletes everything the two hold for the shop (`shop/redact`), then closes them. */
   erase(): Promise<void>;
+}
+
+/**
+ * A shop's open stores: `close` closes the queue, then the state; `erase` is given that `close`
+ * so that each backend decides whether it deletes before closing (shared servers) or after
+ * (SQLite files).
+ */
+export function shopStoresOf(
+  queue: ChangeQueue,
+  state: SyncStateStore,
+  erase: (close: () => Promise<void>) => Promise<void>,
+): ShopStores {
+  const close = async () => {
+    await queue.close();
+    await state.close();
+  };
+  return { queue, state, close, erase: () => erase(close) };
 }
 
 /** Opens and erases shops' queues and sync state. */
@@ -26,16 +39,4 @@ export interface ShopStoresBackend {
    */
   claimPeriodicRun(shop: string, job: string, periodMs: number): Promise<boolean>;
   close(): Promise<void>;
-}
-
-/**
- * Each shop's queue and sync state on the backend the configuration picks: Redis when
- * `config.redisUrl` is set, else PostgreSQL when `config.databaseUrl` is, else one SQLite queue
- * and one state file per shop in `config.dataDir`.
- */
-export function openShopStoresBackend(config: RuntimeConfig): ShopStoresBackend {
-  if (config.redisUrl)
-    return redisShopStores(config.redisUrl, config.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX);
-  if (config.databaseUrl) return postgresShopStores(config.databaseUrl);
-  return sqliteShopStores(config.dataDir);
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { openSqliteQueue, openSqliteStateStore } from "@neuroon/core";
-import type { ShopStoresBackend } from "./shop-stores.server.js";
+import { type ShopStoresBackend, shopStoresOf } from "./shop-stores.server.js";
 
 /** Default: `<dataDir>/shops/<shop>.queue.db` and `.state.db` (one host). */
 export function sqliteShopStores(dataDir: string): ShopStoresBackend {
@@ -21,19 +21,10 @@ export function sqliteShopStores(dataDir: string): ShopStoresBackend {
         path: `${base(shop)}.state.db`,
         shopId: neuroonShopId,
       });
-      const close = async () => {
-        await queue.close();
-        await state.close();
-      };
-      return {
-        queue,
-        state,
-        close,
-        async erase() {
-          await close();
-          await removeFiles(shop);
-        },
-      };
+      return shopStoresOf(queue, state, async (close) => {
+        await close();
+        await removeFiles(shop);
+      });
     },
     eraseUnopened: removeFiles,
     async claimPeriodicRun() {

@@ -57,6 +57,7 @@ export {
   MappingError,
   type MappingErrorCode,
   type NamedValue,
+  NEUROON_PRODUCT_FIELDS,
   type NeuroonProductInput,
   normalizeCurrencyCode,
   normalizeProduct,
