@@ -35,6 +35,7 @@ export {
   toPlainText,
 } from "./text.js";
 export {
+  NEUROON_PRODUCT_FIELDS,
   type NeuroonProductInput,
   normalizeProduct,
   type PreparedBatch,
