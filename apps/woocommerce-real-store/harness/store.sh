@@ -94,7 +94,7 @@ ensure_files() {
     php "$HERE/php/write-config.php" "$HERE/php/wp-config.template.php" "$CACHE" "$DB" >"$WP/wp-config.php"
   fi
   mkdir -p "$WP/wp-content/uploads" "$WP/wp-content/mu-plugins"
-  cp "$HERE/php/neuroon-test-rest-log.php" "$WP/wp-content/mu-plugins/"
+  cp "$HERE/php/neuroon-test-rest-log.php" "$HERE/php/neuroon-test-queue.php" "$WP/wp-content/mu-plugins/"
 }
 
 seed_or_restore() {
