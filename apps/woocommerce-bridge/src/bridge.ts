@@ -219,9 +219,15 @@ export function createWooBridge(
       }
       logger.info("conversion reported", { orderId: event.orderId });
     } else if (event.type === "deleted") {
-      // A webhook for a product Neuroon never had (or no longer has) is not a deletion.
+      // A webhook for a product Neuroon never had (a new draft, a product that never existed) or
+      // no longer has is not a deletion. Neuroon answers 204 for a missing product, so only the
+      // sync state tells the first case.
       logger.info(
-        event.alreadyGone ? "product already absent from Neuroon" : "product deleted from Neuroon",
+        event.alreadyGone
+          ? "product already absent from Neuroon"
+          : event.wasSynced
+            ? "product deleted from Neuroon"
+            : "delete sent for a product never synced to Neuroon",
         { externalId: event.externalId, reason: event.reason },
       );
     } else if (event.type === "retry") {
