@@ -222,9 +222,10 @@ export interface NewProduct {
 }
 
 /**
- * What the scenario battery does to a store, implemented once for the real store (REST and
- * WP-Cron) and once for the fake (its store API and queued deliveries): everything the battery
- * asserts is read back the same way from both, so any difference fails a test.
+ * What the scenario battery does to a store, implemented once for the real store (REST, the Store
+ * API and Action Scheduler's queue) and once for the fake (its store API and queued deliveries):
+ * everything the battery asserts is read back the same way from both, so any difference fails a
+ * test.
  */
 export interface StoreTarget {
   emu: EmulatorHandle;
@@ -267,7 +268,7 @@ export interface StoreTarget {
   createCategory(name: string): Promise<number>;
   /** `woocommerce_prices_include_tax` and `woocommerce_tax_display_shop`. */
   setTaxMode(pricesIncludeTax: boolean, display: "incl" | "excl"): Promise<void>;
-  /** Sends every queued webhook delivery (WP-Cron on the real store). */
+  /** Sends every queued webhook delivery (Action Scheduler's queue on the real store). */
   deliverQueued(): Promise<void>;
   /** The emulator's products (the fields as the bridge sent them), by externalId. */
   indexed(): Map<string, NeuroonProduct>;
