@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { NeuroonProduct, SyncEvent } from "@neuroon/core";
+import { type WaitForOptions, waitFor as waitForCondition } from "@neuroon/core/testing";
 import { type EmulatorHandle, startEmulator } from "@neuroon/emulator";
 import { createWooStoreReader, type WooStoreReader } from "@neuroon/woocommerce";
 import {
@@ -11,7 +12,7 @@ import {
   type WooBridgeConfig,
   type WooBridgeOptions,
 } from "@neuroon/woocommerce-bridge";
-import { inject, vi } from "vitest";
+import { inject } from "vitest";
 import { PHP_DIR, REPO_ROOT } from "./locate.js";
 
 /** The running store, as the global setup found it. */
@@ -93,19 +94,12 @@ export function storeReader(store: RealStoreInfo): WooStoreReader {
 /** The suite's one timeout setting (vitest.shared.ts, scaled by NEUROON_TEST_TIMEOUT_SCALE). */
 const TEST_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
 
-/** Polls until `check` returns a truthy value. */
+/** Core's polling wait, with twice the suite's timeout: the real store sends deliveries slowly. */
 export function waitFor<T>(
   check: () => T | Promise<T>,
-  { timeoutMs = 2 * TEST_TIMEOUT_MS, intervalMs = 250, what = "condition" } = {},
+  options: WaitForOptions = {},
 ): Promise<NonNullable<T>> {
-  return vi.waitFor(
-    async () => {
-      const value = await check();
-      if (!value) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-      return value as NonNullable<T>;
-    },
-    { timeout: timeoutMs, interval: intervalMs },
-  );
+  return waitForCondition(check, { timeoutMs: 2 * TEST_TIMEOUT_MS, intervalMs: 250, ...options });
 }
 
 /**

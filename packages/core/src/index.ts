@@ -57,6 +57,7 @@ export {
   MappingError,
   type MappingErrorCode,
   type NamedValue,
+  NEUROON_PRODUCT_FIELDS,
   type NeuroonProductInput,
   normalizeCurrencyCode,
   normalizeProduct,
@@ -171,6 +172,7 @@ export {
 } from "./sync/errors.js";
 export { planBatches } from "./sync/plan-batches.js";
 export { contentHash, stableStringify } from "./sync/stable-hash.js";
+export { emptySummary } from "./sync/summary.js";
 export { SyncEngine } from "./sync/sync-engine.js";
 export type {
   CatalogSource,

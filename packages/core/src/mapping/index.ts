@@ -30,6 +30,7 @@ export {
 export { truncateAtWord } from "./strings.js";
 export { type PlainTextOptions, pickDescription, toPlainText } from "./text.js";
 export {
+  NEUROON_PRODUCT_FIELDS,
   type NeuroonProductInput,
   normalizeProduct,
   type PreparedBatch,
