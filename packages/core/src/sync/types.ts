@@ -250,6 +250,14 @@ export type SyncEvent =
       reason: "store-deleted" | "variant-removed" | "reconcile";
       /** The product was already gone from Neuroon (404). */
       alreadyGone: boolean;
+      /**
+       * The sync state held the product: this engine had sent it to Neuroon. False for a delete
+       * of something never synced (a store webhook for a draft, or for a product that never
+       * existed); the DELETE is sent all the same, since the state may have been lost while
+       * Neuroon kept the product, and a Neuroon that answers 204 for a missing product cannot
+       * tell `alreadyGone`.
+       */
+      wasSynced: boolean;
     }
   | { type: "conversion"; orderId: string }
   /** `CatalogSource.resolveConversion` decided the order is not to be reported; the change was acked. */

@@ -39,9 +39,15 @@ function logEngineEvent(event: SyncEvent, store: BridgeStore, logger: BridgeLogg
       logger.info("order not reported", { orderId: event.key, reason: event.reason });
       return;
     case "deleted":
-      // A webhook for a product Neuroon never had (or no longer has) is not a deletion.
+      // A webhook for a product Neuroon never had (a new draft, a product that never existed) or
+      // no longer has is not a deletion. Neuroon answers 204 for a missing product, so only the
+      // sync state tells the first case.
       logger.info(
-        event.alreadyGone ? "product already absent from Neuroon" : "product deleted from Neuroon",
+        event.alreadyGone
+          ? "product already absent from Neuroon"
+          : event.wasSynced
+            ? "product deleted from Neuroon"
+            : "delete sent for a product never synced to Neuroon",
         { externalId: event.externalId, reason: event.reason },
       );
       return;

@@ -636,3 +636,46 @@ describe("a store that refuses the edit context (a security plugin)", () => {
     expect(refused.map((r) => r.status)).toEqual([403]);
   });
 });
+
+describe("deletes the bridge logs (issue 14)", () => {
+  let h: Harness;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("a webhook for a product never synced (a new draft) is not logged as deleted from Neuroon", async () => {
+    h = await startHarness({ products: 5, seed: 3, orders: 0 });
+    const lines: { msg: string; externalId?: string }[] = [];
+    const bridge = h.makeBridge(
+      {},
+      {
+        logger: createJsonLineLogger({
+          write: (text: string) => lines.push(JSON.parse(text) as (typeof lines)[number]),
+        }),
+      },
+    );
+    await bridge.setup();
+    await bridge.syncAll();
+    const [synced] = [...h.fake.store.products.values()].filter(
+      (p) => indexable(p) && p.type === "simple",
+    ) as [FakeProduct];
+    const draft = h.fake.store.addProduct({
+      name: "Draft",
+      regular_price: "3.00",
+      status: "draft",
+    });
+    await bridge.start();
+    h.fake.store.trashProduct(synced.id);
+    await h.fake.deliverWebhook("product.created", draft.id);
+    await h.fake.deliverWebhook("product.deleted", synced.id);
+    const about = (id: number) =>
+      lines.filter((line) => line.externalId === String(id)).map((line) => line.msg);
+    await waitFor(() => about(draft.id).length > 0 && about(synced.id).length > 0, {
+      what: "both deletes logged",
+    });
+    // The emulator answers 204 for a missing product, as Neuroon does: only the sync state tells.
+    expect(about(draft.id)).toEqual(["delete sent for a product never synced to Neuroon"]);
+    expect(about(synced.id)).toEqual(["product deleted from Neuroon"]);
+    await bridge.stop();
+  });
+});
