@@ -164,6 +164,14 @@ export function describeStoreBattery(
       // Entered net, shown gross (19 %): the range starts at 11.90.
       expect(parent()?.price).toBe(11.9);
       expect(variant(large)).toMatchObject({ name: `${name} - L`, attributes: { Size: "L" } });
+      const parentModified = async () =>
+        (await t.reader.request<{ date_modified_gmt: string }>("get", `products/${id}`)).data
+          .date_modified_gmt;
+      const modifiedBefore = await parentModified();
+      // WooCommerce stamps dates to the second: let the clock leave the parent's second first.
+      await waitFor(() => new Date().toISOString().slice(0, 19) > modifiedBefore, {
+        what: "the clock past the parent's date_modified",
+      });
 
       await t.updateVariations(id, [
         { id: small, regular_price: "40.00" },
@@ -180,6 +188,9 @@ export function describeStoreBattery(
         { what: "the edited variations and the parent's new lowest price in Neuroon" },
       );
       expect(variant(large)?.name).toBe(`${name} - XL`);
+      // WooCommerce 10.0.2 re-saves the parent (no webhook for it), so its date_modified moves.
+      const gmt = (date: string) => Date.parse(`${date}Z`);
+      expect(gmt(await parentModified())).toBeGreaterThan(gmt(modifiedBefore));
       expect(variant(medium)?.price).toBe(23.8);
       // The parent's price is where the store's own range starts (23.80 – 47.60).
       expect((await storePrices([id])).get(String(id))).toBe(parent()?.price);
