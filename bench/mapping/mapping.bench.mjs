@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Mapping throughput: one realistic product mapped end to end (display prices with tax, a 3-level
 // category path, a ~1 KB HTML description, ids, normalise + validate), on one core, against the
-// built package. Run: pnpm --filter @neuroon/core build && node bench/mapping/mapping.bench.mjs
+// built packages. Run: pnpm --filter @neuroon/woocommerce... build && node bench/mapping/mapping.bench.mjs
 // Bounded: 0.5 s of warm-up plus ROUNDS × ROUND_MS = 2 s of measurement per row (~30 s in all).
 import { execSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -17,6 +17,10 @@ import {
   validateProduct,
   variantExternalId,
 } from "../../packages/core/dist/index.js";
+// WooCommerce descriptions carry shortcodes, which the WooCommerce adapter removes (core leaves `[…]`).
+import { WORDPRESS_SHORTCODES } from "../../packages/woocommerce/dist/index.js";
+
+const WORDPRESS_TEXT = { inlineMarkup: WORDPRESS_SHORTCODES };
 
 // htmlparser2 as @neuroon/core resolves it, for the tokenizer-only reference row.
 const { Tokenizer } = createRequire(new URL("../../packages/core/package.json", import.meta.url))(
@@ -96,7 +100,10 @@ function mapProduct(source) {
     externalId: toExternalId(source.id),
     sku: source.sku,
     name: source.name,
-    description: pickDescription({ short: source.short_description, long: source.description }),
+    description: pickDescription(
+      { short: source.short_description, long: source.description },
+      WORDPRESS_TEXT,
+    ),
     price: prices.price,
     salePrice: prices.salePrice,
     currency: "EUR",
@@ -127,7 +134,10 @@ const fromJson = (value) => JSON.parse(JSON.stringify(value));
 const SOURCES = fromJson(Array.from({ length: 1_000 }, (_, i) => sourceProduct(i)));
 // The same catalogue with plain-text descriptions (Medusa stores `description` as plain text).
 const PLAIN_SOURCES = fromJson(
-  SOURCES.map((s) => ({ ...s, description: toPlainText(s.description).replace(/\s+/g, " ") })),
+  SOURCES.map((s) => ({
+    ...s,
+    description: toPlainText(s.description, WORDPRESS_TEXT).replace(/\s+/g, " "),
+  })),
 );
 // What the adapter hands to normalizeProduct, one per source product.
 const MAPPED = SOURCES.map(mapProduct);
@@ -219,7 +229,7 @@ const rows = [
         CATEGORIES,
       ).length,
   ),
-  run("toPlainText (0.9 KB HTML)", (s) => toPlainText(s.description).length),
+  run("toPlainText (0.9 KB HTML)", (s) => toPlainText(s.description, WORDPRESS_TEXT).length),
   run(
     "toPlainText, plain-text description",
     (_, i) => toPlainText(PLAIN_SOURCES[i % PLAIN_SOURCES.length].description).length,

@@ -64,7 +64,7 @@ export async function startWooBridge({ products, neuroonUrl, clientOptions = {},
   const { generateCatalog, startFakeWooCommerce } = await import(
     dist("packages/fake-woocommerce/dist/index.js")
   );
-  const { createWooBridge } = await import(dist("apps/woocommerce-bridge/dist/index.js"));
+  const { createWooBridge } = await import(dist("packages/woocommerce/dist/bridge/index.js"));
   const fake = await startFakeWooCommerce({
     consumerKey: CONSUMER_KEY,
     consumerSecret: CONSUMER_SECRET,

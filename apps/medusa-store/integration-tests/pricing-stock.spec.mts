@@ -7,7 +7,9 @@ import {
   createSalesChannelsWorkflow,
   createStockLocationsWorkflow,
   createTaxRegionsWorkflow,
+  deletePriceListsWorkflow,
   linkSalesChannelsToStockLocationWorkflow,
+  upsertVariantPricesWorkflow,
 } from "@medusajs/medusa/core-flows";
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils";
 import { eventually, queueSettled, runtimeOf, startTestNeuroon } from "./support/neuroon.js";
@@ -103,8 +105,8 @@ medusaIntegrationTestRunner({
         }),
       );
 
-      // Neither a price list nor a stock change emits a product event: the nightly reconcile sends them.
-      await createPriceListsWorkflow(container).run({
+      // A price list emits only Pricing Module events; the plugin maps them to the list's products.
+      const { result: priceLists } = await createPriceListsWorkflow(container).run({
         input: {
           price_lists_data: [
             {
@@ -116,6 +118,11 @@ medusaIntegrationTestRunner({
           ],
         },
       });
+      await eventually(() =>
+        expect(neuroon.products().get(productId)).toMatchObject({ price: 119, salePrice: 95.2 }),
+      );
+
+      // A stock change emits no product event: the nightly reconcile sends it.
       const query = container.resolve(ContainerRegistrationKeys.QUERY);
       const { data } = await query.graph({
         entity: "inventory_level",
@@ -142,6 +149,48 @@ medusaIntegrationTestRunner({
         inStock: true,
         stockQuantity: 7,
       });
+
+      // Ending the sale (deleting the price list) reaches Neuroon without a reconcile too.
+      await deletePriceListsWorkflow(container).run({
+        input: { ids: [priceLists[0]?.id as string] },
+      });
+      await eventually(() => {
+        const product = neuroon.products().get(productId);
+        expect(product).toMatchObject({ price: 119 });
+        expect(product?.salePrice ?? undefined).toBeUndefined();
+      });
+    });
+
+    it("sends a changed variant price from its Pricing Module event", async () => {
+      const container = getContainer();
+      const { productId, variantId } = await createStockedProduct(container, 3);
+      await eventually(() =>
+        expect(neuroon.products().get(productId)).toMatchObject({ price: 100 }),
+      );
+      // upsertVariantPricesWorkflow on its own emits no product or variant event.
+      const query = container.resolve(ContainerRegistrationKeys.QUERY);
+      const { data } = await query.graph({
+        entity: "product_variant",
+        fields: ["id", "price_set.prices.id"],
+        filters: { id: variantId },
+      });
+      const priceId = (data[0] as { price_set: { prices: Array<{ id: string }> } }).price_set
+        .prices[0]?.id as string;
+      await upsertVariantPricesWorkflow(container).run({
+        input: {
+          variantPrices: [
+            {
+              variant_id: variantId,
+              product_id: productId,
+              prices: [{ id: priceId, amount: 150, currency_code: "eur" }],
+            },
+          ],
+          previousVariantIds: [variantId],
+        },
+      });
+      await eventually(() =>
+        expect(neuroon.products().get(productId)).toMatchObject({ price: 150 }),
+      );
     });
   },
 });

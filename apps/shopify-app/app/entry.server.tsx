@@ -3,7 +3,7 @@ import { createReadableStreamFromReadable } from "@react-router/node";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { type EntryContext, ServerRouter } from "react-router";
-import { getRuntime } from "./runtime.server.js";
+import { getRuntime } from "./runtime-instance.server.js";
 import { getShopifyApp } from "./shopify.server.js";
 
 export const streamTimeout = 5_000;

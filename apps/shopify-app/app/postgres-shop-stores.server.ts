@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { withPostgresSchemaLock } from "@neuroon/shopify";
+import { withPostgresSchemaLock } from "@neuroon/core/postgres";
 import pg from "pg";
-import type { ShopStoresBackend } from "./runtime.server.js";
 import { sharedShopStores } from "./shared-shop-stores.server.js";
+import type { ShopStoresBackend } from "./shop-stores.server.js";
 
 /** The app's own table, beside core's queue and state tables in the same database. */
 const LEASES_TABLE = "neuroon_shopify_periodic_leases";

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
-import { type PostgresShopifyStore, withPostgresSchemaLock } from "@neuroon/shopify";
+import { withPostgresSchemaLock } from "@neuroon/core/postgres";
+import type { PostgresShopifyStore } from "@neuroon/shopify";
 
 /** The `pg` pool of `@neuroon/shopify`'s PostgreSQL store. */
 type Pool = PostgresShopifyStore["pool"];

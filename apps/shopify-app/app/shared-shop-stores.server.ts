@@ -1,5 +1,5 @@
 import type { ChangeQueue, SyncStateStore } from "@neuroon/core";
-import type { ShopStoresBackend } from "./runtime.server.js";
+import { type ShopStoresBackend, shopStoresOf } from "./shop-stores.server.js";
 
 /** A store that can delete everything it holds for its shop (`shop/redact`). */
 interface Droppable {
@@ -26,24 +26,15 @@ export function sharedShopStores(parts: SharedShopStoreParts): ShopStoresBackend
   return {
     async open(shop, neuroonShopId) {
       const { queue, state } = await parts.openStores(shop, neuroonShopId);
-      const close = async () => {
-        await queue.close();
-        await state.close();
-      };
-      return {
-        queue,
-        state,
-        close,
-        async erase() {
-          try {
-            await queue.drop();
-            await state.drop();
-            await parts.dropLeases(shop);
-          } finally {
-            await close();
-          }
-        },
-      };
+      return shopStoresOf(queue, state, async (close) => {
+        try {
+          await queue.drop();
+          await state.drop();
+          await parts.dropLeases(shop);
+        } finally {
+          await close();
+        }
+      });
     },
     async eraseUnopened(shop) {
       // Without the Neuroon shop id there is no state to name; a queue needs only the shop.

@@ -1,5 +1,5 @@
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-react-router/server";
-import { getRuntime } from "./runtime.server.js";
+import { getRuntime } from "./runtime-instance.server.js";
 
 type ShopifyApp = ReturnType<typeof createShopifyApp>;
 

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as settingsAction, loader as settingsLoader } from "../app/routes/app._index.js";
 import { loader as proxyTokenLoader } from "../app/routes/proxy.token.js";
 import { action as webhooksAction } from "../app/routes/webhooks.js";
-import { createRuntime, type Runtime, setRuntime } from "../app/runtime.server.js";
+import { createRuntime, type Runtime } from "../app/runtime.server.js";
+import { setRuntime } from "../app/runtime-instance.server.js";
 import { resetShopifyApp } from "../app/shopify.server.js";
 import { eventually, serveRoute } from "./harness.js";
 

@@ -9,7 +9,8 @@ import { type FakeShopify, startFakeShopify } from "@neuroon/fake-shopify";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loader as proxyTokenLoader } from "../app/routes/proxy.token.js";
-import { createRuntime, type Runtime, setRuntime } from "../app/runtime.server.js";
+import { createRuntime, type Runtime } from "../app/runtime.server.js";
+import { setRuntime } from "../app/runtime-instance.server.js";
 import { launchChromium, screenshot, type TestBrowser } from "./browser.js";
 import { serveRoute, TEST_TIMEOUT_MS } from "./harness.js";
 

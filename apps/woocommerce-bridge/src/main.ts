@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-import { createWooBridge } from "./bridge.js";
-import { BridgeConfigError, loadBridgeConfig } from "./config.js";
-import { createJsonLineLogger, errorMessage } from "./logger.js";
-import { installShutdownHandlers } from "./shutdown.js";
+import {
+  BridgeConfigError,
+  createJsonLineLogger,
+  createWooBridge,
+  errorMessage,
+  installShutdownHandlers,
+  loadBridgeConfig,
+} from "@neuroon/woocommerce/bridge";
 
 /**
  * `node dist/main.js`: runs the bridge from environment variables (see README), logging JSON

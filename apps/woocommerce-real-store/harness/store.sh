@@ -3,7 +3,8 @@
 #
 #   store.sh up     install what is missing, restore the seeded store, serve it; prints KEY=VALUE lines
 #   store.sh down   stop the PHP server (its whole process group)
-#   store.sh cron   run WP-Cron once (Action Scheduler sends the queued webhook deliveries)
+#   store.sh queue  run Action Scheduler's queue once (the queued webhook deliveries leave at once)
+#   store.sh cron   run WP-Cron once (sends nothing within a minute of the last queue run)
 #   store.sh reset  stop, drop the suite's database and forget the snapshot (next `up` builds from scratch)
 #
 # Env: NEUROON_TEST_REAL_WOO_ARCHIVES  folder holding wordpress-6.8.8.tar.xz and woocommerce-10.0.2.tar.xz
@@ -94,7 +95,7 @@ ensure_files() {
     php "$HERE/php/write-config.php" "$HERE/php/wp-config.template.php" "$CACHE" "$DB" >"$WP/wp-config.php"
   fi
   mkdir -p "$WP/wp-content/uploads" "$WP/wp-content/mu-plugins"
-  cp "$HERE/php/neuroon-test-rest-log.php" "$WP/wp-content/mu-plugins/"
+  cp "$HERE/php/neuroon-test-rest-log.php" "$HERE/php/neuroon-test-queue.php" "$WP/wp-content/mu-plugins/"
 }
 
 seed_or_restore() {
@@ -140,11 +141,15 @@ case "$cmd" in
     echo "LOG_DIR=$LOGS"
     ;;
   down) stop_server ;;
+  queue)
+    curl -fsS --max-time 120 "http://127.0.0.1:$PORT/?neuroon-test-run-queue"
+    echo
+    ;;
   cron) curl -fsS -o /dev/null --max-time 120 "http://127.0.0.1:$PORT/wp-cron.php" ;;
   reset)
     stop_server
     mysql -uroot -e "DROP DATABASE IF EXISTS $DB"
     rm -rf "$WP/wp-config.php" "$WP/wp-content/uploads" "$STATE"
     ;;
-  *) fail "usage: store.sh up|down|cron|reset" ;;
+  *) fail "usage: store.sh up|down|queue|cron|reset" ;;
 esac

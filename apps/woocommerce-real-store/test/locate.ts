@@ -9,7 +9,7 @@ export const ARCHIVE_NAMES = ["wordpress-6.8.8.tar.xz", "woocommerce-10.0.2.tar.
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** The repository root (apps/woocommerce-real-store/../..). */
 export const REPO_ROOT = resolve(PACKAGE_DIR, "../..");
-/** The harness script: `up`, `down`, `cron`, `reset`. */
+/** The harness script: `up`, `down`, `queue`, `cron`, `reset`. */
 export const STORE_SCRIPT = join(PACKAGE_DIR, "harness", "store.sh");
 export const PHP_DIR = join(PACKAGE_DIR, "harness", "php");
 

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { NeuroonProduct, SyncEvent } from "@neuroon/core";
+import { type WaitForOptions, waitFor as waitForCondition } from "@neuroon/core/testing";
 import { type EmulatorHandle, startEmulator } from "@neuroon/emulator";
 import { createWooStoreReader, type WooStoreReader } from "@neuroon/woocommerce";
 import {
@@ -10,9 +11,9 @@ import {
   type WooBridge,
   type WooBridgeConfig,
   type WooBridgeOptions,
-} from "@neuroon/woocommerce-bridge";
-import { inject, vi } from "vitest";
-import { PHP_DIR } from "./locate.js";
+} from "@neuroon/woocommerce/bridge";
+import { inject } from "vitest";
+import { PHP_DIR, REPO_ROOT } from "./locate.js";
 
 /** The running store, as the global setup found it. */
 export interface RealStoreInfo {
@@ -51,10 +52,21 @@ export function evalPhp(store: RealStoreInfo, code: string): string {
   return result.stdout;
 }
 
-/** Runs WP-Cron once: Action Scheduler sends the queued webhook deliveries that are due. */
-export async function runCron(store: RealStoreInfo): Promise<void> {
-  const response = await fetch(`${store.url}/wp-cron.php`);
-  await response.text();
+/**
+ * Runs Action Scheduler's queue once, as WP-Cron's `action_scheduler_run_queue` event does (the
+ * harness's `neuroon-test-queue.php` mu-plugin): the due webhook deliveries leave back to back.
+ * Requesting `/wp-cron.php` instead sends nothing within a minute of the last run (the event is
+ * scheduled every minute), which cost the suite a minute per round. Returns the deliveries still
+ * pending.
+ */
+export async function runQueue(
+  store: RealStoreInfo,
+): Promise<{ processed: number; pending: number }> {
+  const response = await fetch(`${store.url}/?neuroon-test-run-queue`);
+  const text = await response.text();
+  if (!response.ok)
+    throw new Error(`The queue runner answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as { processed: number; pending: number };
 }
 
 /**
@@ -67,25 +79,6 @@ export function shownAmount(priceHtml: string): number {
   const amount = /\d[\d,]*(?:\.\d+)?/.exec(text)?.[0];
   if (amount === undefined) throw new Error(`No amount in price_html ${priceHtml.slice(0, 200)}`);
   return Number(amount.replaceAll(",", ""));
-}
-
-/**
- * Webhook deliveries Action Scheduler still holds (pending or running), read from its table with
- * the mysql client: loading WordPress for it (`evalPhp`) costs seconds on a busy machine.
- */
-export function queuedDeliveries(_store: RealStoreInfo): number {
-  const result = spawnSync(
-    "mysql",
-    [
-      "-uroot",
-      "-N",
-      "-e",
-      "SELECT COUNT(*) FROM neuroon_realwoo.wp_actionscheduler_actions WHERE hook = 'woocommerce_deliver_webhook_async' AND status IN ('pending', 'in-progress')",
-    ],
-    { encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`mysql failed: ${result.stderr}`);
-  return Number(result.stdout.trim());
 }
 
 /** A reader with the suite's REST key; batch writes of 200 products take a while on 2 busy cores. */
@@ -101,19 +94,114 @@ export function storeReader(store: RealStoreInfo): WooStoreReader {
 /** The suite's one timeout setting (vitest.shared.ts, scaled by NEUROON_TEST_TIMEOUT_SCALE). */
 const TEST_TIMEOUT_MS = Number(process.env.NEUROON_TEST_TIMEOUT_MS ?? 60_000);
 
-/** Polls until `check` returns a truthy value. */
+/** Core's polling wait, with twice the suite's timeout: the real store sends deliveries slowly. */
 export function waitFor<T>(
   check: () => T | Promise<T>,
-  { timeoutMs = 2 * TEST_TIMEOUT_MS, intervalMs = 250, what = "condition" } = {},
+  options: WaitForOptions = {},
 ): Promise<NonNullable<T>> {
-  return vi.waitFor(
-    async () => {
-      const value = await check();
-      if (!value) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-      return value as NonNullable<T>;
-    },
-    { timeout: timeoutMs, interval: intervalMs },
-  );
+  return waitForCondition(check, { timeoutMs: 2 * TEST_TIMEOUT_MS, intervalMs: 250, ...options });
+}
+
+/**
+ * The store-side attribution snippet exactly as `packages/woocommerce`'s README prints it, and the
+ * plugin file the README says to put it in: the test installs what the README tells merchants to,
+ * so the two cannot drift apart.
+ */
+export function attributionSnippetFromReadme(): { pluginFile: string; code: string } {
+  const readme = readFileSync(join(REPO_ROOT, "packages/woocommerce/README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Store-side snippet"));
+  const pluginFile = /`wp-content\/plugins\/([^`]+\.php)`/.exec(section)?.[1];
+  const code = /```php\n([\s\S]*?)```/.exec(section)?.[1];
+  if (pluginFile === undefined || code === undefined) {
+    throw new Error(
+      "packages/woocommerce/README.md has no store-side snippet (a php block and its plugin path)",
+    );
+  }
+  return { pluginFile, code };
+}
+
+/** A bridge logger that keeps every line (and the warnings and errors apart, as text). */
+export function recordingLogger(logs: LogLine[], warnings: string[]) {
+  const record =
+    (level: LogLine["level"]) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      logs.push({ level, message, fields });
+      if (level !== "info") warnings.push(message);
+    };
+  return { debug: () => {}, info: record("info"), warn: record("warn"), error: record("error") };
+}
+
+/** Every conversion report the emulator answered 2xx, from its request log (duplicates kept). */
+export function conversionReportsOf(emu: EmulatorHandle): ConversionReport[] {
+  return emu.requests
+    .filter(
+      (request) =>
+        request.method === "POST" &&
+        request.path.endsWith("/track/conversion") &&
+        request.status >= 200 &&
+        request.status < 300,
+    )
+    .map((request) => request.body as ConversionReport);
+}
+
+/** An emulator for one target: rate limits off, a request log long enough for the whole battery. */
+export function startTargetEmulator(url: string): Promise<EmulatorHandle> {
+  return startEmulator({
+    shops: [{ shopId: SHOP_ID, apiKey: API_KEY, url }],
+    rateLimits: false,
+    requestLogLimit: 1_000_000,
+  });
+}
+
+/** The billing address of the battery's shopper (a German address: the shop's tax base). */
+export const SHOPPER_ADDRESS = {
+  first_name: "Erika",
+  last_name: "Mustermann",
+  address_1: "Teststr. 2",
+  city: "Berlin",
+  postcode: "10115",
+  country: "DE",
+  email: "erika@example.com",
+  phone: "",
+};
+
+/** A variable product the battery creates: one attribute, one virtual variation per entry. */
+export interface NewVariableProduct {
+  name: string;
+  sku: string;
+  attribute: string;
+  /** Every value of the attribute (a variation may later move to one not used yet). */
+  options: string[];
+  variations: { option: string; regular_price: string; stock_quantity: number }[];
+}
+
+/** A change to one variation; `option` moves it to another value of its attribute. */
+export interface VariationUpdate {
+  id: number;
+  regular_price?: string;
+  stock_quantity?: number;
+  option?: string;
+}
+
+/** A line a shopper puts in the cart: a simple product's or a variation's id. */
+export interface CartLine {
+  id: number;
+  quantity: number;
+}
+
+/** A conversion report Neuroon answered 2xx (`POST …/track/conversion`), from its request log. */
+export interface ConversionReport {
+  orderId: string;
+  orderValue: number;
+  currency: string;
+  conversions: { productId: string; searchLogId: string; quantity: number; lineTotal: number }[];
+}
+
+/** One line the bridge logged. */
+export interface LogLine {
+  level: "info" | "warn" | "error";
+  message: string;
+  fields: Record<string, unknown>;
 }
 
 /** A product the battery creates; the same fields on both stores. */
@@ -121,14 +209,17 @@ export interface NewProduct {
   name: string;
   sku: string;
   regular_price: string;
+  /** `publish` unless given. */
+  status?: "publish" | "draft";
   tax_class?: string;
   categoryIds?: number[];
 }
 
 /**
- * What the scenario battery does to a store, implemented once for the real store (REST and
- * WP-Cron) and once for the fake (its store API and queued deliveries): everything the battery
- * asserts is read back the same way from both, so any difference fails a test.
+ * What the scenario battery does to a store, implemented once for the real store (REST, the Store
+ * API and Action Scheduler's queue) and once for the fake (its store API and queued deliveries):
+ * everything the battery asserts is read back the same way from both, so any difference fails a
+ * test.
  */
 export interface StoreTarget {
   emu: EmulatorHandle;
@@ -149,11 +240,29 @@ export interface StoreTarget {
   trashProduct(id: number): Promise<void>;
   /** Deletes a product for good: WooCommerce sends no webhook for it. */
   forceDeleteProduct(id: number): Promise<void>;
+  /** A variable product and its variations (the real store: one product, one variations batch). */
+  createVariableProduct(
+    product: NewVariableProduct,
+  ): Promise<{ id: number; variationIds: number[] }>;
+  /** Variations of one product changed by one batch (`POST products/{id}/variations/batch`). */
+  updateVariations(parentId: number, updates: readonly VariationUpdate[]): Promise<void>;
+  /**
+   * A shopper's checkout carrying the `neuroon_clicks` cookie, paid by bank transfer (so the order
+   * waits `on-hold`, unpaid); returns the order id. On the real store: the attribution snippet
+   * from `packages/woocommerce`'s README as an active plugin, and WooCommerce's Store API.
+   */
+  checkout(lines: readonly CartLine[], clicks: Record<string, string>): Promise<number>;
+  /** The merchant sets orders' status, all in one request (`POST orders/batch`). */
+  setOrderStatus(ids: readonly number[], status: "processing" | "completed"): Promise<void>;
+  /** Every conversion report Neuroon accepted, in order, duplicates included. */
+  conversionReports(): ConversionReport[];
+  /** What the bridges of this target logged. */
+  logs: LogLine[];
   /** A product category, saved with the name as typed; returns its id. */
   createCategory(name: string): Promise<number>;
   /** `woocommerce_prices_include_tax` and `woocommerce_tax_display_shop`. */
   setTaxMode(pricesIncludeTax: boolean, display: "incl" | "excl"): Promise<void>;
-  /** Sends every queued webhook delivery (WP-Cron on the real store). */
+  /** Sends every queued webhook delivery (Action Scheduler's queue on the real store). */
   deliverQueued(): Promise<void>;
   /** The emulator's products (the fields as the bridge sent them), by externalId. */
   indexed(): Map<string, NeuroonProduct>;
@@ -168,7 +277,7 @@ export interface RealHarness extends StoreTarget {
   events: SyncEvent[];
   warnings: string[];
   makeBridge(overrides?: Partial<WooBridgeConfig>, options?: WooBridgeOptions): WooBridge;
-  /** Runs WP-Cron until Action Scheduler holds no delivery (each run sends a time-boxed batch). */
+  /** Runs Action Scheduler's queue until it holds no delivery (each run sends a time-boxed batch). */
   deliverQueued(): Promise<void>;
   /** The emulator's products (the fields as the bridge sent them), by externalId. */
   indexed(): Map<string, NeuroonProduct>;
@@ -177,10 +286,7 @@ export interface RealHarness extends StoreTarget {
 
 /** An emulator and a bridge configuration for the real store; the bridge listens on 127.0.0.1:8080. */
 export async function startRealHarness(store: RealStoreInfo): Promise<RealHarness> {
-  const emu = await startEmulator({
-    shops: [{ shopId: SHOP_ID, apiKey: API_KEY, url: store.url }],
-    rateLimits: false,
-  });
+  const emu = await startTargetEmulator(store.url);
   const dataDir = mkdtempSync(join(tmpdir(), "woo-real-"));
   const config: WooBridgeConfig = {
     woocommerce: {
@@ -206,13 +312,23 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
   const events: SyncEvent[] = [];
   const warnings: string[] = [];
   const bridges: WooBridge[] = [];
-  const logger = {
-    debug: () => {},
-    info: () => {},
-    warn: (message: string) => warnings.push(message),
-    error: (message: string) => warnings.push(message),
-  };
+  const logs: LogLine[] = [];
+  const logger = recordingLogger(logs, warnings);
   const reader = storeReader(store);
+  let checkoutReady: Promise<void> | undefined;
+  // The attribution snippet as a real, active plugin, and bank transfer as a payment method.
+  const prepareCheckout = async () => {
+    const { pluginFile, code } = attributionSnippetFromReadme();
+    const path = join(store.stateDir, "..", "wp", "wp-content", "plugins", pluginFile);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, code);
+    const activated = evalPhp(
+      store,
+      `$r = activate_plugin(${JSON.stringify(pluginFile)}); echo is_wp_error($r) ? $r->get_error_message() : (is_plugin_active(${JSON.stringify(pluginFile)}) ? "active" : "inactive");`,
+    );
+    if (activated.trim() !== "active") throw new Error(`The attribution plugin: ${activated}`);
+    await reader.request("put", "payment_gateways/bacs", {}, { enabled: true });
+  };
   return {
     store,
     emu,
@@ -220,6 +336,7 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
     config,
     events,
     warnings,
+    logs,
     makeBridge(overrides = {}, options = {}) {
       const bridge = createWooBridge(
         { ...config, ...overrides },
@@ -238,7 +355,7 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
             name: p.name,
             sku: p.sku,
             type: "simple",
-            status: "publish",
+            status: p.status ?? "publish",
             regular_price: p.regular_price,
             ...(p.tax_class ? { tax_class: p.tax_class } : {}),
             ...(p.categoryIds ? { categories: p.categoryIds.map((id) => ({ id })) } : {}),
@@ -261,6 +378,101 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
     async forceDeleteProduct(id) {
       await reader.request("delete", `products/${id}`, { force: true });
     },
+    async createVariableProduct(product) {
+      const parent = await reader.request<{ id: number }>(
+        "post",
+        "products",
+        {},
+        {
+          name: product.name,
+          sku: product.sku,
+          type: "variable",
+          status: "publish",
+          attributes: [
+            { name: product.attribute, options: product.options, variation: true, visible: true },
+          ],
+        },
+      );
+      const id = parent.data.id;
+      const created = await reader.request<{ create: { id: number; error?: unknown }[] }>(
+        "post",
+        `products/${id}/variations/batch`,
+        {},
+        {
+          create: product.variations.map((v) => ({
+            regular_price: v.regular_price,
+            virtual: true,
+            manage_stock: true,
+            stock_quantity: v.stock_quantity,
+            attributes: [{ name: product.attribute, option: v.option }],
+          })),
+        },
+      );
+      const failed = created.data.create.filter((item) => item.error !== undefined);
+      if (failed.length > 0) throw new Error(`variations failed: ${JSON.stringify(failed[0])}`);
+      return { id, variationIds: created.data.create.map((item) => item.id) };
+    },
+    async updateVariations(parentId, updates) {
+      const parent = await reader.request<{ attributes: { name: string }[] }>(
+        "get",
+        `products/${parentId}`,
+        { _fields: "attributes" },
+      );
+      const attribute = parent.data.attributes[0]?.name as string;
+      await reader.request(
+        "post",
+        `products/${parentId}/variations/batch`,
+        {},
+        {
+          update: updates.map(({ option, ...fields }) => ({
+            ...fields,
+            ...(option !== undefined ? { attributes: [{ name: attribute, option }] } : {}),
+          })),
+        },
+      );
+    },
+    async checkout(lines, clicks) {
+      checkoutReady ??= prepareCheckout();
+      await checkoutReady;
+      const base = `${store.url}/wp-json/wc/store/v1`;
+      // A fresh shopper: the Store API hands out a Cart-Token and a Nonce on the first request.
+      const cart = await fetch(`${base}/cart`);
+      await cart.text();
+      const headers = {
+        "content-type": "application/json",
+        "cart-token": cart.headers.get("cart-token") ?? "",
+        nonce: cart.headers.get("nonce") ?? "",
+        // As the search widget sets it: URL-encoded JSON (PHP decodes it once into $_COOKIE).
+        cookie: `neuroon_clicks=${encodeURIComponent(JSON.stringify(clicks))}`,
+      };
+      const post = async (path: string, body: unknown) => {
+        const response = await fetch(`${base}${path}`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(body),
+        });
+        const text = await response.text();
+        if (!response.ok) throw new Error(`Store API ${path} answered ${response.status}: ${text}`);
+        return JSON.parse(text) as Record<string, unknown>;
+      };
+      for (const line of lines) await post("/cart/add-item", line);
+      const order = await post("/checkout", {
+        billing_address: SHOPPER_ADDRESS,
+        payment_method: "bacs",
+      });
+      return order.order_id as number;
+    },
+    async setOrderStatus(ids, status) {
+      await reader.request(
+        "post",
+        "orders/batch",
+        {},
+        { update: ids.map((id) => ({ id, status })) },
+      );
+    },
+    conversionReports() {
+      return conversionReportsOf(emu);
+    },
     async createCategory(name) {
       const created = await reader.request<{ id: number }>(
         "post",
@@ -279,13 +491,14 @@ export async function startRealHarness(store: RealStoreInfo): Promise<RealHarnes
     async deliverQueued() {
       await waitFor(
         async () => {
-          await runCron(store);
-          return queuedDeliveries(store) === 0;
+          const { pending } = await runQueue(store);
+          return pending === 0;
         },
-        // About a second per delivery on two busy cores: WooCommerce builds each payload itself.
+        // About a second per delivery on two busy cores: WooCommerce builds each payload itself;
+        // one run stops after 30 s (Action Scheduler's time limit), the next goes on.
         {
           what: "Action Scheduler to send every queued delivery",
-          intervalMs: 500,
+          intervalMs: 50,
           timeoutMs: 8 * TEST_TIMEOUT_MS,
         },
       );

@@ -5,6 +5,7 @@ import {
   AuthenticationError,
   ConfigurationError,
   ConnectionError,
+  emptySummary,
   NotFoundError,
   RateLimitError,
   SafetyValveError,
@@ -15,22 +16,6 @@ import { resolveConfig } from "../src/cli/config.js";
 import { CliError, describeFailure, speakCli, UsageError } from "../src/cli/errors.js";
 import { ExitCode } from "../src/cli/exit-codes.js";
 import { describeIssues } from "../src/cli/sync-report.js";
-
-const emptySummary = {
-  sent: 0,
-  created: 0,
-  updated: 0,
-  unchanged: 0,
-  failed: 0,
-  rejected: 0,
-  conflicts: 0,
-  deleted: 0,
-  conversions: 0,
-  requests: 0,
-  syncRequests: 0,
-  changes: 0,
-  elapsedMs: 0,
-};
 
 describe("describeFailure", () => {
   it("maps errors to the documented exit codes", () => {
@@ -44,7 +29,7 @@ describe("describeFailure", () => {
     expect(describeFailure(new UsageError("bad")).exitCode).toBe(ExitCode.USAGE);
     expect(describeFailure(new ConfigurationError("no key")).exitCode).toBe(ExitCode.USAGE);
     expect(describeFailure(auth).exitCode).toBe(ExitCode.USAGE);
-    expect(describeFailure(new SyncIncompleteError("drain", emptySummary, auth)).exitCode).toBe(
+    expect(describeFailure(new SyncIncompleteError("drain", emptySummary(), auth)).exitCode).toBe(
       ExitCode.USAGE,
     );
     const refused = new ConnectionError(
@@ -55,9 +40,9 @@ describe("describeFailure", () => {
       exitCode: ExitCode.FAILED,
       hint: expect.stringContaining("http://127.0.0.1:1"),
     });
-    expect(describeFailure(new SyncIncompleteError("drain", emptySummary, refused)).exitCode).toBe(
-      ExitCode.FAILED,
-    );
+    expect(
+      describeFailure(new SyncIncompleteError("drain", emptySummary(), refused)).exitCode,
+    ).toBe(ExitCode.FAILED);
     const valve = new SafetyValveError({
       wouldDelete: 9,
       remoteTotal: 10,

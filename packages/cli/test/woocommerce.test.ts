@@ -38,15 +38,11 @@ interface FakeStoreModule {
   }>;
 }
 
-/**
- * The fake store is a dev dependency of the bridge app, which this package depends on; load it
- * from there rather than adding a second test-only dependency to the published CLI.
- */
+/** The fake store, a dev dependency of the CLI (the demo loads it lazily too). */
 async function loadFakeStore(): Promise<FakeStoreModule> {
   const fromCli = createRequire(import.meta.url);
-  const fromBridge = createRequire(fromCli.resolve("@neuroon/woocommerce-bridge/package.json"));
   return (await import(
-    pathToFileURL(fromBridge.resolve("@neuroon/fake-woocommerce")).href
+    pathToFileURL(fromCli.resolve("@neuroon/fake-woocommerce")).href
   )) as FakeStoreModule;
 }
 

@@ -11,7 +11,7 @@ import {
   type RateLimitWaitEvent,
   type SleepFunction,
 } from "./rate-limit.js";
-import { type RequestHooks, RequestSender } from "./request.js";
+import { type RequestHooks, RequestSender, validateCallOptions } from "./request.js";
 import { ConversionsResource } from "./resources/conversions.js";
 import { ProductsResource } from "./resources/products.js";
 import { ShopResource } from "./resources/shop.js";
@@ -102,16 +102,7 @@ export class NeuroonClient {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new ConfigurationError(
-        `timeoutMs must be a positive number of ms, received ${timeoutMs}.`,
-      );
-    }
-    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-      throw new ConfigurationError(
-        `maxRetries must be an integer >= 0 (retries after the first attempt), received ${maxRetries}.`,
-      );
-    }
+    validateCallOptions(timeoutMs, maxRetries);
     if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) {
       throw new ConfigurationError(`maxRetryAfterMs must be >= 0, received ${maxRetryAfterMs}.`);
     }

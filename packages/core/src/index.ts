@@ -50,6 +50,7 @@ export {
   type DateInput,
   type DisplayPriceInput,
   type DisplayPrices,
+  type InlineMarkup,
   MAX_DESCRIPTION_LENGTH_CHARS,
   MAX_EXTERNAL_ID_LENGTH_CHARS,
   MAX_NAME_LENGTH_CHARS,
@@ -57,6 +58,7 @@ export {
   MappingError,
   type MappingErrorCode,
   type NamedValue,
+  NEUROON_PRODUCT_FIELDS,
   type NeuroonProductInput,
   normalizeCurrencyCode,
   normalizeProduct,
@@ -171,9 +173,12 @@ export {
 } from "./sync/errors.js";
 export { planBatches } from "./sync/plan-batches.js";
 export { contentHash, stableStringify } from "./sync/stable-hash.js";
+export { emptySummary } from "./sync/summary.js";
 export { SyncEngine } from "./sync/sync-engine.js";
 export type {
   CatalogSource,
+  ConversionResolution,
+  ConversionToResolve,
   DriftPolicy,
   PreparedProducts,
   SyncApi,

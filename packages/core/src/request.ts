@@ -247,7 +247,11 @@ type AttemptOutcome<T> =
   | { done: true; value: T }
   | { done: false; error: NeuroonError; failure: AttemptFailure };
 
-function validateCallOptions(timeoutMs: number, maxRetries: number): void {
+/**
+ * Refuses a timeout or retry count that is not a positive number of ms or a whole number >= 0;
+ * the client's options and each call's overrides are checked alike.
+ */
+export function validateCallOptions(timeoutMs: number, maxRetries: number): void {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new ConfigurationError(
       `timeoutMs must be a positive number of ms, received ${timeoutMs}.`,

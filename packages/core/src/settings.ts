@@ -33,7 +33,11 @@ export const NEUROON_SETTINGS_FIX: Readonly<Record<NeuroonSettingName, string>> 
   maxRetries: "Use 0 or more, such as 2.",
 };
 
-function isHttpUrl(value: string): boolean {
+/**
+ * Whether `value` parses as an absolute `http:` or `https:` URL: the check of every URL setting
+ * (`apiUrl`, a storefront URL). Products' URLs get the stricter check of `validateProduct`.
+ */
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === "http:" || url.protocol === "https:";

@@ -110,7 +110,7 @@ export class FakeStore {
     return product;
   }
 
-  /** Saves changes to a product, bumping `date_modified` (not the parent's for variations, #9531). */
+  /** Saves changes to a product, bumping its `date_modified`. */
   updateProduct(id: number, patch: Partial<FakeProduct>): FakeProduct {
     const product = this.products.get(id);
     if (!product) throw new Error(`Fake store has no product ${id}.`);
@@ -154,11 +154,19 @@ export class FakeStore {
     return variation;
   }
 
-  /** Saves changes to a variation; the parent's `date_modified` does not move (WooCommerce #9531). */
+  /**
+   * Saves changes to a variation. Its parent is re-saved too, so the parent's `date_modified`
+   * moves (measured on WooCommerce 10.0.2: the variable product's price sync saves it), but no
+   * webhook is sent for the parent. Older stores left the parent alone (WooCommerce #9531), so
+   * polling must not rely on it.
+   */
   updateVariation(id: number, patch: Partial<FakeVariation>): FakeVariation {
     const variation = this.variations.get(id);
     if (!variation) throw new Error(`Fake store has no variation ${id}.`);
-    Object.assign(variation, patch, { date_modified_gmt: patch.date_modified_gmt ?? this.stamp() });
+    const stamp = patch.date_modified_gmt ?? this.stamp();
+    Object.assign(variation, patch, { date_modified_gmt: stamp });
+    const parent = this.products.get(variation.parent_id);
+    if (parent !== undefined) parent.date_modified_gmt = stamp;
     return variation;
   }
 

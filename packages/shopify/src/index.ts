@@ -82,7 +82,6 @@ export {
   openPostgresShopifyStore,
   type PostgresShopifyStore,
   type PostgresShopifyStoreOptions,
-  withPostgresSchemaLock,
 } from "./postgres-store.js";
 export { type BrandMetafield, bulkProductsQuery, type ProductSelectionOptions } from "./queries.js";
 export {

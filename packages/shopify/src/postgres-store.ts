@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sleep } from "@neuroon/core";
-import type { Pool, PoolClient } from "pg";
+import { withPostgresSchemaLock } from "@neuroon/core/postgres";
+import type { Pool } from "pg";
 import type { WebhookDeliveryLog } from "./delivery-log.js";
 import type { OfflineTokenStore, StoredOfflineToken } from "./offline-tokens.js";
 
@@ -52,29 +53,6 @@ CREATE INDEX IF NOT EXISTS shopify_webhook_deliveries_expiry ON shopify_webhook_
 
 /** Prune expired delivery ids once every this many claims. */
 const PRUNE_EVERY_CLAIMS = 500;
-
-/**
- * Runs `fn` in one transaction holding a transaction-level advisory lock on `key`, so
- * `CREATE … IF NOT EXISTS` run by several processes at once does not race in the catalog.
- */
-export async function withPostgresSchemaLock(
-  pool: Pool,
-  key: string,
-  fn: (client: PoolClient) => Promise<void>,
-): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
-    await fn(client);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /**
  * Opens the PostgreSQL-backed stores (the optional peer `pg`), with the SQLite store's semantics:

@@ -1,4 +1,5 @@
 import type { CatalogSource, CategoryLookup, CategoryWarning, NeuroonProduct } from "@neuroon/core";
+import { type ConversionFromOrderOptions, createWooConversionResolver } from "./conversions.js";
 import { WooCommerceError } from "./errors.js";
 import {
   buildWooCategoryLookup,
@@ -30,6 +31,11 @@ export interface WooCatalogSourceOptions {
    * {@link WooCatalogWarning}); once per episode, not per page. Default: `process.emitWarning`.
    */
   onWarning?: (warning: WooCatalogWarning) => void;
+  /**
+   * How queued conversions are turned into reports (meta keys, paid statuses): the source's
+   * `resolveConversion` reads the order then (see {@link createWooConversionResolver}).
+   */
+  conversions?: ConversionFromOrderOptions;
 }
 
 /** A store problem the catalog source works around; syncing goes on. */
@@ -62,6 +68,8 @@ const ID_KEY_RE = /^\d+$/;
  *   not published, not visible in search or password-protected.
  * - `streamCatalog` pages through the published products by id (bounded memory: one page and
  *   its variations at a time), each page yielding parents followed by their variations.
+ * - `resolveConversion` reads the order a queued conversion names and reports it when paid and
+ *   attributed to searches (see {@link createWooConversionResolver}).
  *
  * Password protection is only readable in the `edit` context, so both ask for it in one extra
  * request per 100 candidates (`context=edit&_fields=id,post_password`).
@@ -194,6 +202,8 @@ export function createWooCatalogSource(
   }
 
   return {
+    resolveConversion: createWooConversionResolver(reader, options.conversions),
+
     async readProducts(keys, signal) {
       const ids = new Map<number, string>();
       for (const key of keys) {

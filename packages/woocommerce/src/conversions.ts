@@ -1,10 +1,14 @@
 import {
+  type CatalogSource,
+  type ChangeInput,
   type ConversionItem,
+  type ConversionResolution,
   currencyMinorUnits,
   type TrackConversionRequest,
   toExternalId,
   variantExternalId,
 } from "@neuroon/core";
+import type { WooCallOptions, WooStoreReader } from "./reader.js";
 import type { WooMeta, WooOrder } from "./types.js";
 
 /** Order meta keys the store-side snippet writes the `neuroon_clicks` cookie to (README). */
@@ -160,5 +164,70 @@ export function conversionFromOrder(
       currency: order.currency.toUpperCase(),
       conversions,
     },
+  };
+}
+
+/**
+ * The payload of a `conversion` change the bridge's webhook receiver and poller enqueue: only the
+ * order id. The order is read from the store when the engine processes the change (see
+ * {@link createWooConversionResolver}), so what is reported is the order as it is then, never a
+ * stale or forged webhook body.
+ */
+export interface OrderReference {
+  wooOrderId: number;
+}
+
+/** A `conversion` change for a WooCommerce order, keyed by the order id (one report per order). */
+export function orderChange(orderId: number, origin: string): ChangeInput {
+  return {
+    kind: "conversion",
+    key: String(orderId),
+    payload: { wooOrderId: orderId } satisfies OrderReference,
+    origin,
+  };
+}
+
+const ORDER_ID_RE = /^[1-9]\d*$/;
+
+/** The order a change names: its {@link OrderReference} payload, else its key. */
+function orderIdOf(key: string, payload: unknown): number | undefined {
+  if (typeof payload === "object" && payload !== null) {
+    const id = (payload as Partial<OrderReference>).wooOrderId;
+    if (typeof id === "number" && Number.isSafeInteger(id) && id > 0) return id;
+  }
+  return ORDER_ID_RE.test(key) && Number.isSafeInteger(Number(key)) ? Number(key) : undefined;
+}
+
+/**
+ * The `resolveConversion` of the WooCommerce catalog source (core's `CatalogSource`): reads the
+ * order a queued `conversion` change names (`GET /orders/{id}`) when the engine processes it and
+ * reports it with {@link conversionFromOrder}. A deleted order, an unpaid one or one without
+ * search clicks is skipped (a later `order.updated` enqueues it again); a store that cannot be
+ * read throws its `WooCommerceError`, so the engine retries with backoff and honours
+ * `Retry-After`.
+ *
+ * @example
+ * const source = createWooCatalogSource(reader, { conversions: { paidStatuses: ["completed"] } });
+ * // …or on its own, in front of another source:
+ * const resolveConversion = createWooConversionResolver(reader, { metaKeys: ["neuroon_clicks"] });
+ */
+export function createWooConversionResolver(
+  reader: Pick<WooStoreReader, "getOrder">,
+  options: ConversionFromOrderOptions = {},
+): NonNullable<CatalogSource["resolveConversion"]> {
+  return async ({ key, payload }, signal): Promise<ConversionResolution> => {
+    const orderId = orderIdOf(key, payload);
+    if (orderId === undefined) {
+      throw new TypeError(
+        `A WooCommerce conversion change names an order by its id (key "42" or payload { wooOrderId: 42 }); received key ${JSON.stringify(key)}.`,
+      );
+    }
+    const callOptions: WooCallOptions = signal ? { signal } : {};
+    const order = await reader.getOrder(orderId, callOptions);
+    if (order === undefined) return { status: "skip", reason: "not-found" };
+    const result = conversionFromOrder(order, options);
+    return result.ok
+      ? { status: "report", request: result.conversion }
+      : { status: "skip", reason: result.reason };
   };
 }

@@ -6,10 +6,13 @@ export {
 export {
   type ConversionFromOrderOptions,
   conversionFromOrder,
+  createWooConversionResolver,
   DEFAULT_LINE_META_KEYS,
   DEFAULT_ORDER_META_KEYS,
   DEFAULT_PAID_STATUSES,
   type OrderConversion,
+  type OrderReference,
+  orderChange,
   parseClicks,
 } from "./conversions.js";
 export {
@@ -40,6 +43,7 @@ export {
   type WooStoreReaderOptions,
   type WooTaxSettings,
 } from "./reader.js";
+export { WORDPRESS_SHORTCODES } from "./shortcodes.js";
 export type {
   WooImage,
   WooMeta,

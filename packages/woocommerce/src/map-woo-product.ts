@@ -14,6 +14,7 @@ import {
   variantExternalId,
 } from "@neuroon/core";
 import type { WooTaxSettings } from "./reader.js";
+import { WORDPRESS_SHORTCODES } from "./shortcodes.js";
 import type { WooProduct, WooTaxRate, WooTerm, WooVariation } from "./types.js";
 
 /**
@@ -37,6 +38,8 @@ export interface WooMappingContext {
   onCategoryWarning?: (warning: CategoryWarning) => void;
 }
 
+// WordPress text: shortcodes are WordPress' markup, removed here rather than by core for everyone.
+const WORDPRESS_TEXT = { inlineMarkup: WORDPRESS_SHORTCODES } as const;
 // `catalog` is "shop pages only, hidden from search results"; `hidden` is neither.
 const SEARCHABLE_VISIBILITIES = new Set(["visible", "search"]);
 // WooCommerce's default category; it says nothing about the product.
@@ -48,7 +51,7 @@ const UNCATEGORIZED_SLUG = "uncategorized";
  * WooCommerce 10.0.2, issue 14), and so are names typed in wp-admin without `unfiltered_html`.
  */
 export function wooText(value: string): string {
-  return toPlainText(value);
+  return toPlainText(value, WORDPRESS_TEXT);
 }
 
 /** Category terms (from `/products/categories`) as the lookup `categoryPaths` walks. */
@@ -263,14 +266,14 @@ export function mapWooProduct(
   });
   const brands = brandsOf(product, context.brandSource ?? "core");
   const tags = names(product.tags);
-  const description = pickDescription({
-    short: product.short_description ?? null,
-    long: product.description ?? null,
-  });
+  const description = pickDescription(
+    { short: product.short_description ?? null, long: product.description ?? null },
+    WORDPRESS_TEXT,
+  );
   const imageUrl = product.images?.[0]?.src;
   const base: NeuroonProduct = {
     externalId,
-    name: toPlainText(product.name, { maxLength: 512 }) || product.name,
+    name: toPlainText(product.name, { ...WORDPRESS_TEXT, maxLength: 512 }) || product.name,
     price: 0,
     url: product.permalink ?? "",
     currency: context.tax.currency,
@@ -350,7 +353,7 @@ export function mapWooProduct(
       url: variation.permalink || base.url,
     };
     if (variation.sku) child.sku = variation.sku;
-    const variationText = toPlainText(variation.description ?? "");
+    const variationText = toPlainText(variation.description ?? "", WORDPRESS_TEXT);
     if (variationText !== "") child.description = variationText;
     if (variation.image?.src) child.imageUrl = variation.image.src;
     withPrices(child, prices);

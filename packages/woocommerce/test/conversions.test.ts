@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { conversionFromOrder, parseClicks, type WooOrder } from "../src/index.js";
+import {
+  conversionFromOrder,
+  createWooCatalogSource,
+  orderChange,
+  parseClicks,
+  WooCommerceError,
+  type WooOrder,
+} from "../src/index.js";
 import { type Harness, startStore } from "./helpers.js";
 
 const CLICKS = { "101": "log_a", "200:201": "log_b", "300": "log_parent" };
@@ -261,6 +268,77 @@ describe("from an order read over HTTP", () => {
           conversions: [{ productId: "150", searchLogId: "log_ü/1", quantity: 3, lineTotal: 35.7 }],
         },
       });
+    } finally {
+      await harness.fake.close();
+    }
+  });
+});
+
+describe("the catalog source's resolveConversion (read when the engine processes the change)", () => {
+  test("reports a paid order as the store has it now, skips the rest, throws the store's 429", async () => {
+    const harness = await startStore({}, { maxRetries: 0 });
+    try {
+      const { fake, reader } = harness;
+      const line = {
+        id: 1,
+        name: "Tee",
+        product_id: 150,
+        variation_id: 0,
+        quantity: 1,
+        tax_class: "",
+        subtotal: "10.00",
+        subtotal_tax: "0.00",
+        total: "10.00",
+        total_tax: "0.00",
+        sku: "",
+        price: 10,
+        meta_data: [],
+      };
+      const clicks = [{ id: 1, key: "neuroon_clicks", value: '{"150":"log_1"}' }];
+      const paid = fake.store.addOrder({
+        status: "processing",
+        date_paid_gmt: "2026-11-20T10:00:00",
+        meta_data: clicks,
+        line_items: [line],
+      });
+      const unpaid = fake.store.addOrder({
+        status: "pending",
+        meta_data: clicks,
+        line_items: [line],
+      });
+      const { resolveConversion } = createWooCatalogSource(reader, {
+        conversions: { paidStatuses: ["processing"] },
+      });
+      if (resolveConversion === undefined) throw new Error("the source resolves no conversions");
+      const change = (id: number) => orderChange(id, "test");
+      const ask = (id: number) => {
+        const { key, payload } = change(id);
+        return resolveConversion({ key, payload, attempts: 0 });
+      };
+
+      expect(await ask(paid.id)).toEqual({
+        status: "report",
+        request: {
+          orderId: String(paid.id),
+          orderValue: expect.any(Number),
+          currency: expect.any(String),
+          conversions: [{ productId: "150", searchLogId: "log_1", quantity: 1, lineTotal: 10 }],
+        },
+      });
+      expect(await ask(unpaid.id)).toEqual({ status: "skip", reason: "not-paid" });
+      expect(await ask(987_654)).toEqual({ status: "skip", reason: "not-found" });
+      // The key alone names the order too (a change enqueued without a payload).
+      expect(
+        await resolveConversion({ key: String(paid.id), payload: undefined, attempts: 0 }),
+      ).toMatchObject({ status: "report" });
+      await expect(
+        resolveConversion({ key: "not-an-order", payload: undefined, attempts: 0 }),
+      ).rejects.toThrow(TypeError);
+
+      fake.faults.add({ path: /^\/orders\/\d+$/, status: 429, retryAfter: "30", times: 1 });
+      const refused = await ask(paid.id).catch((error: unknown) => error);
+      expect(WooCommerceError.isWooCommerceError(refused)).toBe(true);
+      expect(refused).toMatchObject({ status: 429, retryAfterMs: 30_000, isRetryable: true });
     } finally {
       await harness.fake.close();
     }

@@ -1,7 +1,7 @@
 import { ConflictError, describeApiKeyProblem, NeuroonClient } from "@neuroon/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, useActionData, useLoaderData, useNavigation } from "react-router";
-import { getRuntime } from "../runtime.server.js";
+import { getRuntime } from "../runtime-instance.server.js";
 import { getShopifyApp } from "../shopify.server.js";
 
 /** Shop ids are `shop_` + letters, digits or underscores (`shop_dev_…` on the development API). */

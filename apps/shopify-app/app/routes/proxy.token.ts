@@ -1,6 +1,6 @@
 import { signWidgetToken, WIDGET_TOKEN_TTL_SEC } from "@neuroon/core";
 import type { LoaderFunctionArgs } from "react-router";
-import { getRuntime } from "../runtime.server.js";
+import { getRuntime } from "../runtime-instance.server.js";
 
 const NO_STORE = { "cache-control": "no-store", "content-type": "application/json" };
 

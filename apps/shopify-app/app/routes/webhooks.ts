@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "react-router";
-import { getRuntime } from "../runtime.server.js";
+import { getRuntime } from "../runtime-instance.server.js";
 
 /**
  * Every app-specific webhook subscription (`shopify.app.toml`) points here: the HMAC is checked on

@@ -6,7 +6,7 @@ import { type SyncEvent, WidgetTokenCache } from "@neuroon/core";
 import { DEMO_API_KEY, DEMO_SHOP_ID, type EmulatorHandle, startEmulator } from "@neuroon/emulator";
 import type { FakeProduct, FakeWooCommerce } from "@neuroon/fake-woocommerce";
 import { createWooCatalogSource, createWooStoreReader } from "@neuroon/woocommerce";
-import { createWooBridge, type WooBridge } from "@neuroon/woocommerce-bridge";
+import { createWooBridge, type WooBridge } from "@neuroon/woocommerce/bridge";
 import type { Command } from "commander";
 import { CliError } from "../cli/errors.js";
 

@@ -1,4 +1,5 @@
 import type { SyncEvent } from "@neuroon/core";
+import { WooCommerceError } from "@neuroon/woocommerce";
 import {
   BridgeConfigError,
   type BridgeLogger,
@@ -9,8 +10,7 @@ import {
   loadBridgeConfig,
   type WooBridge,
   type WooBridgeConfig,
-  WooCommerceError,
-} from "@neuroon/woocommerce-bridge";
+} from "@neuroon/woocommerce/bridge";
 import { type Command, InvalidArgumentError } from "commander";
 import { addCommonOptions, type CommandContext, runCommand } from "../cli/context.js";
 import { UsageError } from "../cli/errors.js";

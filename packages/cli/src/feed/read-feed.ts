@@ -3,6 +3,7 @@ import { open, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { createInterface } from "node:readline";
 import {
+  NEUROON_PRODUCT_FIELDS,
   type NeuroonProduct,
   type NeuroonProductInput,
   normalizeProduct,
@@ -53,26 +54,7 @@ export type FeedRecord =
     };
 
 /** The fields a CSV header may name (case-insensitive; `external_id` works too). */
-const CSV_FIELDS = [
-  "externalId",
-  "parentExternalId",
-  "name",
-  "price",
-  "salePrice",
-  "currency",
-  "url",
-  "imageUrl",
-  "sku",
-  "description",
-  "categories",
-  "brands",
-  "tags",
-  "inStock",
-  "stockQuantity",
-  "rating",
-  "reviewCount",
-  "isActive",
-] as const;
+const CSV_FIELDS = NEUROON_PRODUCT_FIELDS.filter((field) => field !== "attributes");
 const NUMBER_FIELDS = new Set(["price", "salePrice", "stockQuantity", "rating", "reviewCount"]);
 const BOOLEAN_FIELDS = new Set(["inStock", "isActive"]);
 const LIST_FIELDS = new Set(["categories", "brands", "tags"]);
@@ -161,7 +143,6 @@ function withPlainDescription(value: Record<string, unknown>): NeuroonProductInp
     description: toPlainText(value.description, {
       maxLength: RECOMMENDED_DESCRIPTION_LENGTH_CHARS,
       keepSourceLineBreaks: true,
-      stripShortcodes: false,
     }),
   } as NeuroonProductInput;
 }

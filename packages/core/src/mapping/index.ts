@@ -28,8 +28,14 @@ export {
   variableParentPrices,
 } from "./prices.js";
 export { truncateAtWord } from "./strings.js";
-export { type PlainTextOptions, pickDescription, toPlainText } from "./text.js";
 export {
+  type InlineMarkup,
+  type PlainTextOptions,
+  pickDescription,
+  toPlainText,
+} from "./text.js";
+export {
+  NEUROON_PRODUCT_FIELDS,
   type NeuroonProductInput,
   normalizeProduct,
   type PreparedBatch,

@@ -72,10 +72,12 @@ describe("WooCommerce REST v3 (prices as entered, net; shop displays incl. 19 % 
       }),
     );
     const shared = {
-      description: pickDescription({
-        short: variable.short_description,
-        long: variable.description,
-      }),
+      // The WooCommerce adapter removes shortcodes with its own inline markup (WORDPRESS_SHORTCODES);
+      // this stand-in removes the one in the fixture.
+      description: pickDescription(
+        { short: variable.short_description, long: variable.description },
+        { inlineMarkup: { marker: "[", strip: (text) => text.replace(/\[gallery[^\]]*\]/g, " ") } },
+      ),
       currency: settings.currency,
       categories: categoryPaths(
         variable.categories.map((c) => c.id),

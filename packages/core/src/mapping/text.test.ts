@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { MappingError } from "./errors.js";
 import { truncateAtWord } from "./strings.js";
-import { pickDescription, toPlainText } from "./text.js";
+import { type InlineMarkup, pickDescription, toPlainText } from "./text.js";
+
+// A stand-in for a platform's inline markup: `{{name}}` template tags.
+const TEMPLATE_TAGS: InlineMarkup = {
+  marker: "{",
+  strip: (text) => text.replace(/\{\{[a-z]+\}\}/g, " "),
+};
 
 describe("toPlainText: markup", () => {
   test.each<[string, string, string]>([
@@ -81,30 +87,39 @@ describe("toPlainText: malformed HTML", () => {
   });
 });
 
-describe("toPlainText: WordPress shortcodes", () => {
-  test.each<[string, string, string]>([
-    ["gallery with attributes", 'Before [gallery ids="1,2"] after', "Before after"],
-    ["self-closing", "a [gallery /] b", "a b"],
-    [
-      "enclosing shortcode keeps its text",
-      '[caption id="a1" align="left"]<img src="x">A caption[/caption]',
-      "A caption",
-    ],
-    ["page-builder rows", "[vc_row][vc_column]Text[/vc_column][/vc_row]", "Text"],
-    ["known bare shortcode", "[products] More", "More"],
-    [
-      "bare brackets in prose are kept",
-      "Colour [Red], size [M] [sic] [1]",
-      "Colour [Red], size [M] [sic] [1]",
-    ],
-    ["entities inside attributes", "x [embed src=&quot;https://y&quot;] z", "x z"],
-  ])("%s", (_label, html, expected) => {
-    expect(toPlainText(html)).toBe(expected);
+describe("toPlainText: [brackets] are text; a platform's inlineMarkup is removed", () => {
+  test("WordPress shortcodes are not core's business: kept by default", () => {
+    expect(toPlainText('Before [gallery ids="1,2"] after [vc_row]x[/vc_row]')).toBe(
+      'Before [gallery ids="1,2"] after [vc_row]x[/vc_row]',
+    );
   });
 
-  test("stripShortcodes: false keeps them", () => {
-    expect(toPlainText('a [gallery ids="1"] b', { stripShortcodes: false })).toBe(
-      'a [gallery ids="1"] b',
+  test.each<[string, string, string]>([
+    ["between words", "a {{price}} b", "a b"],
+    ["the text of a block is handed whole", "<p>{{a}}x<b>y</b>{{b}}</p><p>z</p>", "xy\n\nz"],
+    ["an entity-encoded marker counts", "a &#123;{price}} b", "a b"],
+    ["text without the marker is left alone", "<p>a [b] c</p>", "a [b] c"],
+    ["plain text with the marker", "only {{x}} here", "only here"],
+  ])("%s", (_label, html, expected) => {
+    expect(toPlainText(html, { inlineMarkup: TEMPLATE_TAGS })).toBe(expected);
+  });
+
+  test("strip sees only text that holds the marker", () => {
+    const seen: string[] = [];
+    const markup: InlineMarkup = {
+      marker: "{",
+      strip: (text) => {
+        seen.push(text);
+        return text;
+      },
+    };
+    toPlainText("<p>one</p><p>two {x}</p><p>three</p>", { inlineMarkup: markup });
+    expect(seen).toEqual(["two {x}"]);
+  });
+
+  test("the marker is one character", () => {
+    expect(() => toPlainText("x", { inlineMarkup: { marker: "{{", strip: (t) => t } })).toThrow(
+      /inlineMarkup.marker must be one character/,
     );
   });
 });
@@ -160,9 +175,9 @@ describe("toPlainText: length", () => {
   });
 
   test("huge input read to the end (nested, malformed, many entities)", () => {
-    const unit = "<div><ul><li>a &amp; b</li><li>[x_y]c<script>d</script>";
+    const unit = "<div><ul><li>a &amp; b</li><li>{{xy}}c<script>d</script>";
     const html = unit.repeat(50_000); // ~2.7 MB, nothing closed
-    const text = toPlainText(html, { maxLength: 10_000_000 });
+    const text = toPlainText(html, { maxLength: 10_000_000, inlineMarkup: TEMPLATE_TAGS });
     expect(text.startsWith("• a & b\n• c\n• a & b")).toBe(true);
     expect(text.split("\n")).toHaveLength(100_000);
   });
@@ -290,11 +305,6 @@ describe("pickDescription", () => {
       { short: "<p> </p><script>x</script>", long: "Long" },
       "Long",
     ],
-    [
-      "falls back when the short one is only a shortcode",
-      { short: '[gallery ids="1"]', long: "Long" },
-      "Long",
-    ],
     ["null short", { short: null, long: "Long" }, "Long"],
     ["neither has text", { short: "", long: "<br>" }, undefined],
     ["nothing given", {}, undefined],
@@ -314,7 +324,6 @@ describe("toPlainText: entities decoded one at a time, raw text, reused state", 
     ["legacy entity without a semicolon", "A &copy 2026 B", "A © 2026 B"],
     ["legacy entity right before a tag", "x&amp<b>y</b>", "x&y"],
     ["astral entity", "😀 &#128512;", "😀 😀"],
-    ["entity brackets form a shortcode", "&#91;gallery ids=1&#93; x", "x"],
     ["entity brackets in prose are kept", "&#91;Red&#93;", "[Red]"],
     [
       "xmp is raw text: entities and tags kept",
@@ -348,14 +357,14 @@ describe("toPlainText: entities decoded one at a time, raw text, reused state", 
       .array(
         fc.oneof(
           fc.string(),
-          fc.constantFrom("<p>", "<li>", "<ol start='3'>", "<script>", "&amp;", "&#91;x]", "<xmp>"),
+          fc.constantFrom("<p>", "<li>", "<ol start='3'>", "<script>", "&amp;", "{{x}}", "<xmp>"),
         ),
         { maxLength: 20 },
       )
       .map((parts) => parts.join(""));
     const options = fc.record({
       maxLength: fc.integer({ min: 1, max: 200 }),
-      stripShortcodes: fc.boolean(),
+      inlineMarkup: fc.constantFrom(undefined, TEMPLATE_TAGS),
       keepSourceLineBreaks: fc.boolean(),
     });
     fc.assert(
@@ -368,18 +377,8 @@ describe("toPlainText: entities decoded one at a time, raw text, reused state", 
   });
 });
 
-describe("toPlainText: the hand-written shortcode scan and direct entity decoding", () => {
+describe("toPlainText: direct entity decoding", () => {
   test.each<[string, string, string]>([
-    ["a bracket inside a failed tag", "[a [gallery]] x", "[a ] x"],
-    ["attributes after a no-break space", "[x\u00a0y] z", "z"],
-    ["attributes after a tab", "[x\ty] z", "z"],
-    ["a slash must touch the name", "a [/ x] b", "a [/ x] b"],
-    ["closing tag with attributes", "a [/x y] b", "a b"],
-    ["names start with a letter; separators make a tag", "[1] [-a] [a_] [a-b]", "[1] [-a]"],
-    ["known names in any case", "[PRODUCTS] x", "x"],
-    ["unterminated attributes are prose", "a [gallery ids=1 b", "a [gallery ids=1 b"],
-    ["a tag inside brackets", "[[gallery]]", "[ ]"],
-    ["decoded brackets form a tag", "&#91;/x&#93; y", "y"],
     ["unfinished numeric entities are text", "x &# &#x &#; &#x; &#xg", "x &# &#x &#; &#x; &#xg"],
     ["legacy entity cut by a tag", "&noti<b>x</b>", "¬ix"],
     ["legacy entity at the end of the input", "x &amp", "x &"],
@@ -389,59 +388,5 @@ describe("toPlainText: the hand-written shortcode scan and direct entity decodin
     ["lone ampersands", "a & b &&c", "a & b &&c"],
   ])("%s", (_label, html, expected) => {
     expect(toPlainText(html)).toBe(expected);
-  });
-
-  test("property: shortcode tags go exactly where the WordPress pattern matches", () => {
-    // The pattern and the rule the scan replaced, as a reference.
-    const pattern = /\[(\/?)([A-Za-z][\w-]*)(\s[^[\]]*)?\]/g;
-    const known = new Set(["gallery", "caption", "products", "row", "vc_row"]);
-    const reference = (text: string) =>
-      text
-        .replace(pattern, (match, slash: string, name: string, attributes?: string) =>
-          slash === "/" ||
-          attributes !== undefined ||
-          /[_-]/.test(name) ||
-          known.has(name.toLowerCase())
-            ? " "
-            : match,
-        )
-        .replace(/\s+/g, " ")
-        .trim();
-    const bracketText = fc
-      .array(
-        fc.constantFrom(
-          "[",
-          "]",
-          "/",
-          "gallery",
-          "Caption",
-          "row",
-          "vc_row",
-          "x",
-          "a-b",
-          "1",
-          "_",
-          " ",
-          "\t",
-          "\u00a0",
-          "=",
-          '"',
-          "ids=1",
-        ),
-        { maxLength: 30 },
-      )
-      .map((parts) => parts.join(""));
-    fc.assert(
-      fc.property(bracketText, (text) => {
-        expect(toPlainText(text, { maxLength: 10_000 })).toBe(reference(text));
-      }),
-    );
-  });
-
-  test("plain text with single spaces is returned as it is, trimmed", () => {
-    const text = "Soft organic cotton, pre-shrunk & ready <3";
-    expect(toPlainText(`  ${text} `)).toBe(text);
-    expect(toPlainText("tab\there, two  spaces")).toBe("tab here, two spaces");
-    expect(toPlainText("Colour [Red]")).toBe("Colour [Red]");
   });
 });

@@ -10,14 +10,42 @@ import { truncateAtWord } from "./strings.js";
 export interface PlainTextOptions {
   /** Longest result in UTF-16 code units, ellipsis included. Default 2000 (ranking guideline). */
   maxLength?: number | undefined;
-  /** Remove WordPress shortcode tags (`[gallery ids="1,2"]`, `[/caption]`). Default `true`. */
-  stripShortcodes?: boolean | undefined;
+  /**
+   * A platform's markup written in the text rather than as HTML tags, to remove (WordPress
+   * shortcodes: `@neuroon/woocommerce` passes them). Default none: `[…]` is text.
+   */
+  inlineMarkup?: InlineMarkup | undefined;
   /**
    * Treat newlines in the text as line breaks (WordPress raw `edit`-context content, where
    * `wpautop` has not turned them into `<p>` yet). Default `false`: HTML semantics, a newline is
    * a space.
    */
   keepSourceLineBreaks?: boolean | undefined;
+}
+
+/**
+ * Markup written in the text rather than as HTML tags, such as WordPress shortcodes
+ * (`[gallery ids="1,2"]`, `[caption]…[/caption]`), which only the platform knows how to read.
+ *
+ * @example
+ * // Remove `{{…}}` template tags a CMS leaves in its descriptions.
+ * const templateTags: InlineMarkup = {
+ *   marker: "{",
+ *   strip: (text) => text.replace(/\{\{[^{}]*\}\}/g, " "),
+ * };
+ * toPlainText(html, { inlineMarkup: templateTags });
+ */
+export interface InlineMarkup {
+  /**
+   * The one character every tag starts with (`"["` for shortcodes). Only text holding it is
+   * handed to `strip`, so text without it costs nothing extra.
+   */
+  marker: string;
+  /**
+   * The text of one block (between block-level tags, entities decoded) with the markup removed;
+   * replace a tag with a space where words would otherwise run together.
+   */
+  strip(text: string): string;
 }
 
 enum Kind {
@@ -128,98 +156,6 @@ function hasMarkup(text: string): boolean {
   return false;
 }
 
-// Bare `[word]` is also ordinary prose ("[sic]", "Colour [Red]"); it is stripped only for these
-// names. Closing tags, tags with attributes and names with `_`/`-` (vc_row, et_pb_text) always go.
-const KNOWN_SHORTCODES = new Set([
-  "audio",
-  "caption",
-  "embed",
-  "gallery",
-  "playlist",
-  "video",
-  "wp_caption",
-  "products",
-  "product",
-  "product_page",
-  "product_category",
-  "product_categories",
-  "add_to_cart",
-  "add_to_cart_url",
-  "recent_products",
-  "featured_products",
-  "sale_products",
-  "best_selling_products",
-  "top_rated_products",
-  "shop_messages",
-  "row",
-  "column",
-  "col",
-  "tabs",
-  "tab",
-  "accordion",
-  "toggle",
-  "divider",
-  "spacer",
-  "youtube",
-  "vimeo",
-]);
-
-/**
- * `text` with its WordPress shortcode tags (`[name]`, `[name attr="v"]`, `[name /]`, `[/name]`)
- * replaced by a space: what `text.replace(/\[(\/?)([A-Za-z][\w-]*)(\s[^[\]]*)?\]/g, …)` did,
- * scanned by hand because a replace callback cost about a microsecond a description. Linear: the
- * attribute part cannot contain brackets, so every attempt ends at the next bracket.
- */
-function stripShortcodeTags(text: string): string {
-  let result = "";
-  let copiedUpTo = 0;
-  let open = text.indexOf("[");
-  while (open !== -1) {
-    const end = shortcodeTagEnd(text, open);
-    if (end === -1) {
-      open = text.indexOf("[", open + 1);
-      continue;
-    }
-    result += `${text.slice(copiedUpTo, open)} `;
-    copiedUpTo = end;
-    open = text.indexOf("[", end);
-  }
-  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
-}
-
-/**
- * The index after the `]` of the shortcode tag that starts at `text[open]` (a `[`), or -1 when
- * none starts there or it is a bare `[word]` of prose.
- */
-function shortcodeTagEnd(text: string, open: number): number {
-  let i = open + 1;
-  const isClosingTag = text.charCodeAt(i) === 0x2f; // /
-  if (isClosingTag) i += 1;
-  if (!isAsciiLetter(text.charCodeAt(i))) return -1;
-  const nameStart = i;
-  let hasSeparator = false; // `_` or `-`: vc_row, et_pb_text
-  for (i += 1; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code === 0x5f || code === 0x2d) hasSeparator = true;
-    else if (!isAsciiLetter(code) && !isAsciiDigit(code)) break;
-  }
-  const afterName = text.charCodeAt(i);
-  const isBareTag = afterName === 0x5d; // ]
-  if (isBareTag) {
-    const isTag =
-      isClosingTag || hasSeparator || KNOWN_SHORTCODES.has(text.slice(nameStart, i).toLowerCase());
-    return isTag ? i + 1 : -1;
-  }
-  // Attributes: a whitespace, then anything but brackets up to the `]`.
-  if (!isWhitespaceCode(afterName)) return -1;
-  for (i += 1; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code === 0x5d) return i + 1;
-    if (code === 0x5b) return -1;
-  }
-  return -1;
-}
-
 interface ListState {
   ordered: boolean;
   next: number;
@@ -241,7 +177,8 @@ function isEntityNameCode(code: number): boolean {
  *   items and table rows start a new line; table cells separated by a space;
  * - list items prefixed with `"• "` (`<ul>`) or `"1. "`, `"2. "`… (`<ol>`, honouring `start`);
  * - whitespace runs collapsed to one space, at most one blank line in a row, trimmed;
- * - WordPress shortcode tags removed, their enclosed text kept (`[caption]…text[/caption]` → text);
+ * - a platform's `inlineMarkup` removed (WordPress shortcodes from `@neuroon/woocommerce`); `[…]`
+ *   is otherwise text;
  * - at most `maxLength` characters, cut at a word boundary with `"…"` (ellipsis included).
  *
  * Malformed HTML is read by htmlparser2's tokenizer as browsers read it: unclosed tags never
@@ -260,12 +197,19 @@ export function toPlainText(
     );
   }
   if (typeof html !== "string" || html === "") return "";
-  const stripShortcodes = options.stripShortcodes ?? true;
+  const markup = options.inlineMarkup;
+  if (markup !== undefined && markup.marker.length !== 1) {
+    throw new MappingError(
+      "invalid-option",
+      `inlineMarkup.marker must be one character; received ${describeValue(markup.marker)}.`,
+      { field: "inlineMarkup" },
+    );
+  }
   const isPlain = !hasMarkup(html);
   if (
     isPlain &&
     !UNCOLLAPSED_WHITESPACE_RE.test(html) &&
-    !(stripShortcodes && html.includes("["))
+    !(markup !== undefined && html.includes(markup.marker))
   ) {
     // Plain text with single spaces only (Medusa's descriptions) is already what Neuroon wants:
     // the writer would copy it character by character only to trim it.
@@ -275,7 +219,7 @@ export function toPlainText(
   // synchronous and its callbacks never call out, so a call cannot start inside another one.
   // A call that threw half-way leaves nothing behind: `reset` overwrites all the state.
   const writer = WRITER;
-  writer.reset(html, maxLength, stripShortcodes, options.keepSourceLineBreaks ?? false);
+  writer.reset(html, maxLength, markup, options.keepSourceLineBreaks ?? false);
   if (isPlain) {
     // No markup and no entities: nothing for the tokenizer to do.
     writer.writePlainText();
@@ -354,9 +298,9 @@ const MAX_LOOP_COPY_UNITS = 64;
  * collapsed on the way (no slices, no per-token strings), and the output becomes one flat string
  * once, at the end (a rope built with `+=` is several times slower to scan for whoever reads it
  * next). The tokenizer does not decode entities; each entity goes to the `entities` package's
- * decoder, the one htmlparser2 uses (see `decodeEntityAt`). Text that may hold a shortcode (a `[`
- * since the last block tag) or must keep its source line breaks is gathered into a string first,
- * as the shortcode scan and the line split need it whole.
+ * decoder, the one htmlparser2 uses (see `decodeEntityAt`). Text that may hold inline markup (its
+ * marker since the last block tag) or must keep its source line breaks is gathered into a string
+ * first, as the markup's `strip` and the line split need it whole.
  */
 class PlainTextWriter implements TokenizerCallbacks {
   isFull = false;
@@ -365,7 +309,9 @@ class PlainTextWriter implements TokenizerCallbacks {
   /** `html` as code units (in `input.units[0..html.length)`), for every per-character loop. */
   private readonly input = new CodeUnits();
   private maxLength = 0;
-  private stripShortcodes = true;
+  private markup: InlineMarkup | undefined;
+  /** `markup.marker` as a code unit; -1 without markup. */
+  private markerCode = -1;
   private keepSourceLineBreaks = false;
   /** The output so far: `output.units[0..outLength)`, made a string by `finish`. */
   private readonly output = new CodeUnits();
@@ -376,7 +322,7 @@ class PlainTextWriter implements TokenizerCallbacks {
   private readonly textParts: string[] = [];
   private isGathering = false;
   /** Index of the next `[` in `html` at or after the last text start (`html.length` if none). */
-  private nextBracket = 0;
+  private nextMarker = 0;
   /** Index of the next `&` in `html` at or after the last text start (`html.length` if none). */
   private nextAmpersand = 0;
   /** Inside `<xmp>`, `<noembed>`, `<noframes>` or `<plaintext>`: entities are not decoded. */
@@ -391,18 +337,24 @@ class PlainTextWriter implements TokenizerCallbacks {
   private isReadingListStart = false;
   private listStart = "";
 
-  reset(html: string, maxLength: number, stripShortcodes: boolean, keepSourceLineBreaks: boolean) {
+  reset(
+    html: string,
+    maxLength: number,
+    markup: InlineMarkup | undefined,
+    keepSourceLineBreaks: boolean,
+  ) {
     this.html = html;
     this.input.load(html);
     this.maxLength = maxLength;
-    this.stripShortcodes = stripShortcodes;
+    this.markup = markup;
+    this.markerCode = markup === undefined ? -1 : markup.marker.charCodeAt(0);
     this.keepSourceLineBreaks = keepSourceLineBreaks;
     this.isFull = false;
     this.outLength = 0;
     this.textParts.length = 0;
     // Line breaks are applied to the whole text between tags: always gather.
     this.isGathering = keepSourceLineBreaks;
-    this.nextBracket = stripShortcodes ? -1 : html.length;
+    this.nextMarker = markup === undefined ? html.length : -1;
     this.nextAmpersand = -1;
     this.isRawText = false;
     this.hasContent = false;
@@ -432,14 +384,14 @@ class PlainTextWriter implements TokenizerCallbacks {
     // The tokenizer reports text cut short by the end of the input after an unfinished closing
     // tag (`a</b c`) as starting at -1; `slice` read that as "from the end", so keep doing so.
     const start = sectionStart < 0 ? Math.max(0, html.length + sectionStart) : sectionStart;
-    // Both cursors only move forward, so finding every `[` and `&` costs one pass over the input.
-    if (!this.isGathering) {
-      if (this.nextBracket < start) {
-        const found = html.indexOf("[", start);
-        this.nextBracket = found === -1 ? html.length : found;
+    // Both cursors only move forward, so finding every marker and `&` costs one pass over the input.
+    if (!this.isGathering && this.markup !== undefined) {
+      if (this.nextMarker < start) {
+        const found = html.indexOf(this.markup.marker, start);
+        this.nextMarker = found === -1 ? html.length : found;
       }
-      // A possible shortcode: gather the text up to the next block tag.
-      if (this.nextBracket < endIndex) this.isGathering = true;
+      // Possible inline markup: gather the text up to the next block tag.
+      if (this.nextMarker < endIndex) this.isGathering = true;
     }
     if (this.isRawText) {
       this.writeSource(start, endIndex);
@@ -469,13 +421,13 @@ class PlainTextWriter implements TokenizerCallbacks {
     this.writeSource(textStart, endIndex);
   }
 
-  /** The whole input as text without entities (see `hasMarkup`); shortcodes still apply. */
+  /** The whole input as text without entities (see `hasMarkup`); inline markup still applies. */
   writePlainText(): void {
     this.nextAmpersand = this.html.length;
     this.ontext(0, this.html.length);
   }
 
-  /** Writes `html[start..end)`, or gathers it when it may hold a shortcode. */
+  /** Writes `html[start..end)`, or gathers it when it may hold inline markup. */
   private writeSource(start: number, end: number): void {
     if (this.isFull || start >= end) return;
     if (this.isGathering) this.textParts.push(this.html.slice(start, end));
@@ -489,7 +441,7 @@ class PlainTextWriter implements TokenizerCallbacks {
         this.pendingSpace = true;
         return;
       }
-      if (codePoint !== 0x5b || !this.stripShortcodes) {
+      if (codePoint !== this.markerCode) {
         this.startWord();
         if (codePoint < 0x10000) this.append(codePoint);
         else {
@@ -574,7 +526,7 @@ class PlainTextWriter implements TokenizerCallbacks {
     }
     let text = parts.length === 1 ? (parts[0] as string) : parts.join("");
     parts.length = 0;
-    if (this.stripShortcodes) text = stripShortcodeTags(text);
+    if (this.markup !== undefined) text = this.markup.strip(text);
     if (!this.keepSourceLineBreaks) {
       this.writeString(text);
       return;

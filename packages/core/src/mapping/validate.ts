@@ -50,17 +50,21 @@ export interface PreparedBatch {
 type StringListField = "categories" | "brands" | "tags";
 
 const STRING_LIST_FIELDS: readonly StringListField[] = ["categories", "brands", "tags"];
-const KNOWN_FIELDS = new Set<string>([
+/**
+ * Every field of a {@link NeuroonProduct}, in the order the API documents them: what a feed's
+ * columns may be named after, and what validation recognises (anything else is flagged).
+ */
+export const NEUROON_PRODUCT_FIELDS = [
   "externalId",
   "parentExternalId",
-  "sku",
   "name",
-  "description",
   "price",
   "salePrice",
   "currency",
   "url",
   "imageUrl",
+  "sku",
+  "description",
   "categories",
   "brands",
   "tags",
@@ -70,7 +74,8 @@ const KNOWN_FIELDS = new Set<string>([
   "reviewCount",
   "isActive",
   "attributes",
-]);
+] as const satisfies readonly (keyof NeuroonProduct)[];
+const KNOWN_FIELDS = new Set<string>(NEUROON_PRODUCT_FIELDS);
 const CURRENCY_CODE_RE = /^[A-Z]{3}$/;
 // C0 controls other than tab/newline, DEL and C1 controls: never part of an id.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.

@@ -105,19 +105,40 @@ export async function inPostgresTransaction<T>(
 }
 
 /**
- * Creates tables under a transaction-level advisory lock keyed by the schema: `CREATE … IF NOT
- * EXISTS` is not safe when two processes run it at once (both pass the check, one fails on a
- * duplicate catalog row), and several hosts do start at once.
+ * Runs `fn` in one transaction holding a transaction-level advisory lock on `key`
+ * (`pg_advisory_xact_lock(hashtext(key))`), so that only one process at a time runs it: use it
+ * around `CREATE … IF NOT EXISTS`, which is not safe when two processes run it at once (both pass
+ * the check, one fails on a duplicate catalog row), and several hosts do start at once. Like
+ * {@link inPostgresTransaction}, a deadlock victim or serialisation failure is run again, so `fn`
+ * must be safe to repeat.
+ *
+ * @example
+ * ```ts
+ * import { withPostgresSchemaLock } from "@neuroon/core/postgres";
+ *
+ * await withPostgresSchemaLock(pool, "my_app_schema", async (client) => {
+ *   await client.query("CREATE TABLE IF NOT EXISTS my_app_settings (shop TEXT PRIMARY KEY)");
+ * });
+ * ```
  */
+export async function withPostgresSchemaLock<T>(
+  pool: Pool,
+  key: string,
+  fn: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  return inPostgresTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
+    return fn(client);
+  });
+}
+
+/** Creates the schema and runs `ddl` under {@link withPostgresSchemaLock}, keyed by the schema. */
 export async function createPostgresSchema(
   handle: PostgresHandle,
   lockName: string,
   ddl: string,
 ): Promise<void> {
-  await inPostgresTransaction(handle.pool, async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
-      `${lockName}:${handle.schema}`,
-    ]);
+  await withPostgresSchemaLock(handle.pool, `${lockName}:${handle.schema}`, async (client) => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${handle.schemaSql}`);
     await client.query(ddl);
   });

@@ -16,4 +16,5 @@ export {
 export {
   DEFAULT_POSTGRES_SCHEMA,
   type PostgresConnectionOptions,
+  withPostgresSchemaLock,
 } from "./connection.js";

@@ -304,21 +304,7 @@ export class PostgresChangeQueue implements ChangeQueue {
          ON CONFLICT (id) DO UPDATE SET
            attempts = excluded.attempts, last_error = excluded.last_error,
            failed_at = excluded.failed_at, reason = excluded.reason`,
-        [
-          row.id,
-          this.name,
-          row.lane,
-          row.key,
-          row.kind,
-          row.payload,
-          row.origin,
-          attempts,
-          row.coalesced,
-          row.first_enqueued_at,
-          row.last_enqueued_at,
-          error,
-          now,
-        ],
+        [...this.#rowValues(row, attempts), error, now],
       );
       return "dead";
     });
@@ -455,6 +441,26 @@ export class PostgresChangeQueue implements ChangeQueue {
     }
   }
 
+  /**
+   * The values of the columns a claimed row is written back with (`id` … `last_enqueued_at`,
+   * parameters $1 to $11), to the queue or to the dead letters.
+   */
+  #rowValues(row: ChangeRow, attempts: number): unknown[] {
+    return [
+      row.id,
+      this.name,
+      row.lane,
+      row.key,
+      row.kind,
+      row.payload,
+      row.origin,
+      attempts,
+      row.coalesced,
+      row.first_enqueued_at,
+      row.last_enqueued_at,
+    ];
+  }
+
   /** Puts a change taken out of flight (or the dead letters) back, under its id, merging with a pending change for its key. */
   async #insertBack(
     client: PoolClient,
@@ -469,21 +475,7 @@ export class PostgresChangeQueue implements ChangeQueue {
           first_enqueued_at, last_enqueued_at, available_at, last_error)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ${mergeSql(false)}`,
-      [
-        row.id,
-        this.name,
-        row.lane,
-        row.key,
-        row.kind,
-        row.payload,
-        row.origin,
-        attempts,
-        row.coalesced,
-        row.first_enqueued_at,
-        row.last_enqueued_at,
-        availableAt,
-        lastError,
-      ],
+      [...this.#rowValues(row, attempts), availableAt, lastError],
     );
   }
 }

@@ -86,6 +86,7 @@ export class Deleter {
           externalId: entry.externalId,
           reason: entry.reason,
           alreadyGone,
+          wasSynced: records.has(entry.externalId),
         });
       });
     }

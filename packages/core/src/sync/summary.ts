@@ -1,6 +1,16 @@
 import type { SyncSummary } from "./types.js";
 
-/** A summary with every count at 0. */
+/**
+ * A new {@link SyncSummary} with every count at 0: what a run that found nothing to do reports,
+ * and the start of a running total. Each call returns a fresh object, safe to change.
+ *
+ * @example
+ * ```ts
+ * import { emptySummary, SyncIncompleteError } from "@neuroon/core";
+ *
+ * const error = new SyncIncompleteError("drain", emptySummary(), cause);
+ * ```
+ */
 export function emptySummary(): SyncSummary {
   return {
     sent: 0,

@@ -134,14 +134,26 @@ export class SyncEngine {
    * `kinds` limits the drain to those kinds of change (e.g. only conversions); `maxChanges` stops
    * it after claiming that many, so changes that keep arriving during a long burst wait for the
    * worker's next coalescing window instead of being drained one small batch at a time.
+   * Aborting `stopSignal` ends the drain once the claim in hand is processed (a graceful stop:
+   * nothing is cut short, nothing new is claimed).
    */
   async drain(
-    options: { signal?: AbortSignal; kinds?: readonly ChangeKind[]; maxChanges?: number } = {},
+    options: {
+      signal?: AbortSignal;
+      stopSignal?: AbortSignal;
+      kinds?: readonly ChangeKind[];
+      maxChanges?: number;
+    } = {},
   ): Promise<SyncSummary> {
-    const { signal, kinds } = options;
+    const { signal, stopSignal, kinds } = options;
     const maxChanges = options.maxChanges ?? Number.POSITIVE_INFINITY;
     const run = this.#startRun("drain");
-    while (!signal?.aborted && !run.isHalted && run.summary.changes < maxChanges) {
+    while (
+      !signal?.aborted &&
+      !stopSignal?.aborted &&
+      !run.isHalted &&
+      run.summary.changes < maxChanges
+    ) {
       const changes = await this.#queue.claim({
         limit: Math.max(1, Math.min(this.#claimLimit, maxChanges - run.summary.changes)),
         leaseMs: this.#leaseMs,
@@ -432,7 +444,8 @@ export class SyncEngine {
     run: Run,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const request = change.payload;
+    const request = await this.#conversionRequestOf(change, run, signal);
+    if (request === undefined) return;
     if (!isConversionRequest(request)) {
       await this.#deadLetter(
         change,
@@ -463,7 +476,40 @@ export class SyncEngine {
     await this.#ack([change], run);
   }
 
-  // ---------------------------------------------------------------------------------------------
+  /**
+   * The payload to report for a conversion change: the payload itself when it is already a
+   * report (or the source cannot resolve orders), else what `source.resolveConversion` makes of
+   * it. `undefined` when the change was settled here: skipped (acked) or the store unreadable
+   * (put back with backoff).
+   */
+  async #conversionRequestOf(
+    change: QueuedChange,
+    run: Run,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const resolve = this.#source.resolveConversion?.bind(this.#source);
+    if (resolve === undefined || isConversionRequest(change.payload)) return change.payload;
+    if (run.isHalted) {
+      await this.#failChange(change, run.halted, run);
+      return undefined;
+    }
+    let resolution: Awaited<ReturnType<typeof resolve>>;
+    try {
+      resolution = await resolve(
+        { key: change.key, payload: change.payload, attempts: change.attempts },
+        signal,
+      );
+    } catch (error) {
+      signal?.throwIfAborted();
+      await this.#failChange(change, error, run);
+      return undefined;
+    }
+    if (resolution.status === "report") return resolution.request;
+    this.#emit({ type: "conversion-skipped", key: change.key, reason: resolution.reason });
+    await this.#ack([change], run);
+    return undefined;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Failure handling and plumbing
 

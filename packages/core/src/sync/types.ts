@@ -48,7 +48,44 @@ export interface CatalogSource {
    * page as its parent or a later one.
    */
   streamCatalog(signal?: AbortSignal): AsyncIterable<readonly NeuroonProduct[]>;
+  /**
+   * Optional: turns a queued `conversion` change that names an order (its payload is not already
+   * a `TrackConversionRequest`, e.g. only the order id a webhook carried) into the report to send.
+   * The engine calls it when it processes the change, so what is reported is the order as the
+   * store has it then, never a stale or forged webhook body. Answer `{ status: "skip", reason }`
+   * for an order that is not to be reported (unpaid, deleted, no search clicks): the change is
+   * acked and a `conversion-skipped` event says why. Throw (a `StoreError`) when the order cannot
+   * be read: the change is put back with backoff, honouring `retryAfterMs`, so an outage delays
+   * the report and loses nothing. Without this method such a change is dead-lettered.
+   *
+   * @example
+   * async resolveConversion({ key }, signal) {
+   *   const order = await shop.getOrder(Number(key), { signal }); // undefined when deleted
+   *   if (order === undefined) return { status: "skip", reason: "not-found" };
+   *   if (order.status !== "paid") return { status: "skip", reason: "not-paid" };
+   *   return { status: "report", request: toTrackConversionRequest(order) };
+   * }
+   */
+  resolveConversion?(
+    change: ConversionToResolve,
+    signal?: AbortSignal,
+  ): Promise<ConversionResolution>;
 }
+
+/** The queued `conversion` change {@link CatalogSource.resolveConversion} is asked about. */
+export interface ConversionToResolve {
+  /** The change's key: the order's id in the store (one report per order). */
+  key: string;
+  /** What was enqueued with the change, e.g. `{ wooOrderId: 42 }`. */
+  payload: unknown;
+  /** Delivery attempts made so far (0 on the first). */
+  attempts: number;
+}
+
+/** What {@link CatalogSource.resolveConversion} decided for one order. */
+export type ConversionResolution =
+  | { status: "report"; request: TrackConversionRequest }
+  | { status: "skip"; reason: string };
 
 /** Per-call options the engine passes to the client. */
 export interface SyncCallOptions {
@@ -213,8 +250,18 @@ export type SyncEvent =
       reason: "store-deleted" | "variant-removed" | "reconcile";
       /** The product was already gone from Neuroon (404). */
       alreadyGone: boolean;
+      /**
+       * The sync state held the product: this engine had sent it to Neuroon. False for a delete
+       * of something never synced (a store webhook for a draft, or for a product that never
+       * existed); the DELETE is sent all the same, since the state may have been lost while
+       * Neuroon kept the product, and a Neuroon that answers 204 for a missing product cannot
+       * tell `alreadyGone`.
+       */
+      wasSynced: boolean;
     }
   | { type: "conversion"; orderId: string }
+  /** `CatalogSource.resolveConversion` decided the order is not to be reported; the change was acked. */
+  | { type: "conversion-skipped"; key: string; reason: string }
   | {
       type: "retry";
       changeId: string;

@@ -13,7 +13,13 @@ import type { SyncSummary } from "./types.js";
 
 /** What one drain is asked to do; the same options as `SyncEngine#drain`. */
 export interface DrainRequest {
+  /** Cuts the drain short: what it has not processed goes back to the queue at once. */
   signal?: AbortSignal;
+  /**
+   * Ends the drain after the claim in hand (no new claim): the worker's own `signal` when a
+   * separate `drainSignal` lets a graceful stop finish the batch.
+   */
+  stopSignal?: AbortSignal;
   /** Only these kinds (the window delivers conversions with `["conversion"]`). */
   kinds?: readonly ChangeKind[];
   /** Stop after claiming this many: what was pending when the window closed. */
@@ -60,8 +66,13 @@ export interface WorkerTurnOptions {
 export async function drainCoalesced(options: WorkerTurnOptions): Promise<SyncSummary | undefined> {
   const { queue, drain, signal, onDrain } = options;
   const drainSignal = options.drainSignal ?? signal;
-  const withSignal = (request: DrainRequest): DrainRequest =>
-    drainSignal === undefined ? request : { ...request, signal: drainSignal };
+  // With a separate drainSignal, the loop's own signal still stops the drain from claiming more.
+  const stopSignal = drainSignal !== signal ? signal : undefined;
+  const withSignal = (request: DrainRequest): DrainRequest => ({
+    ...request,
+    ...(drainSignal === undefined ? {} : { signal: drainSignal }),
+    ...(stopSignal === undefined ? {} : { stopSignal }),
+  });
   const window = await waitForCoalescedBatch(queue, {
     ...(signal === undefined ? {} : { signal }),
     ...(options.coalesce === undefined ? {} : { coalesce: options.coalesce }),

@@ -16,3 +16,4 @@ export {
   runSyncStateStoreConformance,
   type SyncStateStoreHarness,
 } from "./sync-state-store-conformance.js";
+export { type WaitForOptions, waitFor } from "./wait-for.js";

@@ -1,6 +1,8 @@
 import type { RecordedRequest } from "@neuroon/emulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { StoreError } from "../../src/errors.js";
 import { ResetConfirmationError, SafetyValveError } from "../../src/sync/errors.js";
+import type { CatalogSource } from "../../src/sync/types.js";
 import type { NeuroonProduct, StoredProduct } from "../../src/types.js";
 import {
   clientFor,
@@ -151,6 +153,91 @@ describe("drain against the emulator", () => {
     expect(summary).toMatchObject({ deleted: 3, conversions: 1 });
     await expectRemoteEqualsStore();
     expect(await h.queue.stats()).toMatchObject({ pending: 0, inFlight: 0, deadLetters: 0 });
+  });
+
+  test("a source's resolveConversion: orders read when processed, skips acked, an unreadable store retried", async () => {
+    h.store.put([makeProduct("a")]);
+    await h.engine().fullSync();
+    const orders = new Map<string, { paid: boolean; total: number }>([
+      ["101", { paid: true, total: 25 }],
+      ["102", { paid: false, total: 9 }],
+      ["103", { paid: true, total: 12 }],
+    ]);
+    let storeDown = true;
+    const asked: string[] = [];
+    const source: CatalogSource = {
+      readProducts: (keys) => h.store.readProducts(keys),
+      streamCatalog: () => h.store.streamCatalog(),
+      async resolveConversion({ key, payload }) {
+        asked.push(key);
+        expect(payload).toEqual({ orderId: Number(key) });
+        if (key === "103" && storeDown) {
+          throw new StoreError("store unreachable", { status: 503, retryAfterMs: 30_000 });
+        }
+        // Read at processing time: order 101 was edited after it was enqueued.
+        const order = orders.get(key);
+        if (order === undefined) return { status: "skip", reason: "not-found" };
+        if (!order.paid) return { status: "skip", reason: "not-paid" };
+        return {
+          status: "report",
+          request: {
+            orderId: key,
+            orderValue: order.total,
+            currency: "EUR",
+            conversions: [
+              { productId: "a", searchLogId: `log_${key}`, quantity: 1, lineTotal: order.total },
+            ],
+          },
+        };
+      },
+    };
+    await h.queue.enqueue(
+      ["101", "102", "103", "104"].map((key) => ({
+        kind: "conversion" as const,
+        key,
+        payload: { orderId: Number(key) },
+      })),
+    );
+    orders.set("101", { paid: true, total: 30 });
+    requestMark = requestLog().length;
+    const summary = await h.engine({ source }).drain();
+    expect(summary).toMatchObject({ changes: 4, conversions: 1, failed: 1 });
+    expect(asked.sort()).toEqual(["101", "102", "103", "104"]);
+    const tracked = () =>
+      requestsSinceStart()
+        .filter(
+          (r) => r.method === "POST" && r.path.endsWith("/track/conversion") && r.status < 300,
+        )
+        .map((r) => r.body as { orderId: string; orderValue: number });
+    expect(tracked()).toEqual([expect.objectContaining({ orderId: "101", orderValue: 30 })]);
+    expect(h.events).toEqual(
+      expect.arrayContaining([
+        { type: "conversion-skipped", key: "102", reason: "not-paid" },
+        { type: "conversion-skipped", key: "104", reason: "not-found" },
+        expect.objectContaining({
+          type: "retry",
+          key: "103",
+          outcome: "retrying",
+          delayMs: 30_000,
+        }),
+      ]),
+    );
+    expect(await h.queue.stats()).toMatchObject({ pending: 0, delayed: 1, deadLetters: 0 });
+
+    // The store is back once the Retry-After has passed: the order is reported then.
+    storeDown = false;
+    h.clock.now += 30_000;
+    const later = await h.engine({ source }).drain();
+    expect(later).toMatchObject({ changes: 1, conversions: 1, failed: 0 });
+    expect(tracked().map((body) => body.orderId)).toEqual(["101", "103"]);
+    expect(await h.queue.stats()).toMatchObject({ pending: 0, delayed: 0, inFlight: 0 });
+  });
+
+  test("without resolveConversion, a conversion naming only an order is dead-lettered", async () => {
+    await h.queue.enqueue({ kind: "conversion", key: "7", payload: { orderId: 7 } });
+    const summary = await h.engine().drain();
+    expect(summary).toMatchObject({ changes: 1, conversions: 0, failed: 1 });
+    expect(await h.queue.stats()).toMatchObject({ deadLetters: 1 });
   });
 
   test("an outage (503s, dropped connections): changes come back later and none is lost", async () => {
@@ -504,6 +591,25 @@ describe("drain that throws or is aborted against the emulator", () => {
       { timeout: 5_000, interval: 50 },
     );
   }
+
+  test("stopSignal ends the drain after the claim in hand: nothing cut short, nothing more claimed", async () => {
+    for (let i = 0; i < 6; i += 1) h.store.put([makeProduct(`s${i}`)]);
+    await h.queue.enqueue(
+      Array.from({ length: 6 }, (_, i) => ({ kind: "product" as const, key: `s${i}` })),
+    );
+    const stop = new AbortController();
+    const engine = h.engine({
+      claim: { limit: 2 },
+      onEvent: (event) => {
+        h.events.push(event);
+        // A graceful shutdown arrives while the first claim is being sent.
+        if (event.type === "batch-sent") stop.abort();
+      },
+    });
+    const summary = await engine.drain({ stopSignal: stop.signal });
+    expect(summary).toMatchObject({ changes: 2, sent: 2, failed: 0 });
+    expect(await h.queue.stats()).toMatchObject({ pending: 4, inFlight: 0, delayed: 0 });
+  });
 
   test("an aborted drain hands its changes back ready at once, never dead-lettered by the abort", async () => {
     await syncedThenChanged();

@@ -409,7 +409,10 @@ describe("drain", () => {
       expect.objectContaining({ externalId: "a-v1", reason: "variant-removed" }),
     );
     expect(deleted).toContainEqual(
-      expect.objectContaining({ externalId: "never-synced", alreadyGone: true }),
+      expect.objectContaining({ externalId: "never-synced", alreadyGone: true, wasSynced: false }),
+    );
+    expect(deleted).toContainEqual(
+      expect.objectContaining({ externalId: "c", alreadyGone: false, wasSynced: true }),
     );
     expect(await state.get(["a-v1", "b", "c"])).toEqual(new Map());
   });

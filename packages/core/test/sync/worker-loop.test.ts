@@ -3,7 +3,7 @@ import { openSqliteQueue, type SqliteChangeQueue } from "../../src/queue/sqlite-
 import { MemorySyncStateStore } from "../../src/state/memory-state-store.js";
 import { SyncEngine } from "../../src/sync/sync-engine.js";
 import type { SyncSummary } from "../../src/sync/types.js";
-import { drainCoalesced, runWorkerLoop } from "../../src/sync/worker-loop.js";
+import { type DrainRequest, drainCoalesced, runWorkerLoop } from "../../src/sync/worker-loop.js";
 import { FakeNeuroon } from "./fake-api.js";
 import { FakeStore, makeProduct } from "./fake-store.js";
 
@@ -42,6 +42,27 @@ describe("drainCoalesced", () => {
     );
     const summary = await drainCoalesced({ queue, drain, coalesce: { quietMs: 20 } });
     expect(summary).toMatchObject({ changes: 30, sent: 30, syncRequests: 1 });
+  });
+});
+
+describe("drainCoalesced with a separate drainSignal", () => {
+  test("passes its own signal as the drain's stopSignal, so a graceful stop finishes the batch", async () => {
+    const soft = new AbortController();
+    const hard = new AbortController();
+    const requests: DrainRequest[] = [];
+    await queue.enqueue({ kind: "product", key: "p1" });
+    store.put([makeProduct("p1")]);
+    await drainCoalesced({
+      queue,
+      drain: (request) => {
+        requests.push(request);
+        return engine.drain(request);
+      },
+      signal: soft.signal,
+      drainSignal: hard.signal,
+      coalesce: { quietMs: 0 },
+    });
+    expect(requests.at(-1)).toMatchObject({ signal: hard.signal, stopSignal: soft.signal });
   });
 });
 

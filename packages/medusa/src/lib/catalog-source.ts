@@ -248,6 +248,46 @@ export class MedusaCatalogSource implements CatalogSource {
   }
 
   /**
+   * The products whose variants have a price in these price lists. Deleted lists and their prices
+   * are soft-deleted, so they are read too: ending a sale must reach the products it covered.
+   */
+  async productIdsOfPriceLists(priceListIds: readonly string[]): Promise<string[]> {
+    return this.#productIdsOfPrices({ price_list_id: [...priceListIds] }, priceListIds.length);
+  }
+
+  /**
+   * The products whose variants these prices belong to (a variant's own prices and price-list
+   * prices alike), removed prices included.
+   */
+  async productIdsOfPrices(priceIds: readonly string[]): Promise<string[]> {
+    return this.#productIdsOfPrices({ id: [...priceIds] }, priceIds.length);
+  }
+
+  async #productIdsOfPrices(filters: Record<string, unknown>, idCount: number): Promise<string[]> {
+    if (idCount === 0) return [];
+    const productIds = new Set<string>();
+    const take = 1000;
+    // A price list can hold a price for every variant of the catalog: read it page by page.
+    for (let skip = 0; ; skip += take) {
+      // A price belongs to a price set, which the product_variant_price_set link ties to a variant.
+      const { data } = await this.#query.graph<{
+        price_set?: { variant?: { product_id?: string | null } | null } | null;
+      }>({
+        entity: "price",
+        fields: ["id", "price_set.variant.product_id"],
+        filters,
+        pagination: { take, skip, order: { id: "ASC" } },
+        withDeleted: true,
+      });
+      for (const price of data) {
+        const productId = price.price_set?.variant?.product_id;
+        if (productId) productIds.add(productId);
+      }
+      if (data.length < take) return [...productIds];
+    }
+  }
+
+  /**
    * Products filed under these categories or any of their descendants (a renamed parent changes
    * every breadcrumb below it).
    */

@@ -1,6 +1,10 @@
 import { MedusaError } from "@medusajs/framework/utils";
 import { NEUROON_PRODUCTION_BASE_URL, type NeuroonProduct } from "@neuroon/core";
-import { parseNeuroonSettings, readNeuroonSettingsFromEnv } from "@neuroon/core/settings";
+import {
+  isHttpUrl,
+  parseNeuroonSettings,
+  readNeuroonSettingsFromEnv,
+} from "@neuroon/core/settings";
 import type { MedusaProductRecord } from "./medusa-types";
 
 /** Where a product's brand comes from; Medusa has no brand field of its own. */
@@ -109,15 +113,6 @@ function describe(value: unknown): string {
   }
 }
 
-function isValidUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Validates the plugin options once, when Medusa instantiates the module, so a misconfiguration
  * stops the boot with a message that says which option is wrong and how to fix it.
@@ -170,7 +165,7 @@ export function resolveOptions(raw: unknown): ResolvedNeuroonOptions {
     problems.push(
       `"storefrontUrl" is required to build product URLs, e.g. "https://shop.example.com"`,
     );
-  else if (!isValidUrl(storefrontUrl))
+  else if (!isHttpUrl(storefrontUrl))
     problems.push(`"storefrontUrl" must be an http(s) URL, received ${describe(storefrontUrl)}`);
 
   const productPath = str("productPath") ?? "/products/{handle}";

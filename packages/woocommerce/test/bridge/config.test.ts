@@ -3,10 +3,10 @@ import {
   BridgeConfigError,
   configWarnings,
   deliveryUrlOf,
-  loadBridgeConfig,
   type WooBridgeConfig,
-} from "../src/config.js";
-import { msUntilUtcHour } from "../src/scheduler.js";
+} from "../../src/bridge/config.js";
+import { loadBridgeConfig } from "../../src/bridge/env-config.js";
+import { msUntilUtcHour } from "../../src/bridge/scheduler.js";
 
 const ENV = {
   WOOCOMMERCE_URL: "https://shop.example",

@@ -1,4 +1,4 @@
-import type { WooStoreReader } from "@neuroon/woocommerce";
+import type { WooStoreReader } from "../reader.js";
 
 /** A webhook as `GET /wc/v3/webhooks?context=edit` returns it (the fields the bridge reads). */
 export interface WooWebhookRecord {

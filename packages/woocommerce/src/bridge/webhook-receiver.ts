@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChangeInput, ChangeQueue } from "@neuroon/core";
-import { parseWooWebhook, verifyWooWebhook, type WooWebhookEvent } from "@neuroon/woocommerce";
+import { orderChange } from "../conversions.js";
+import { parseWooWebhook, verifyWooWebhook, type WooWebhookEvent } from "../webhooks.js";
 import type { BridgeStore } from "./bridge-store.js";
 import { type BridgeLogger, errorMessage } from "./logger.js";
-import { orderChange } from "./order-conversions.js";
 
 /** What the receiver did with one request; also the JSON body of its answer. */
 export type WebhookOutcome =

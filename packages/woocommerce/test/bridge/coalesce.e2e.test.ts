@@ -1,6 +1,6 @@
 import type { FakeProduct } from "@neuroon/fake-woocommerce";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WooBridge } from "../src/bridge.js";
+import type { WooBridge } from "../../src/bridge/bridge.js";
 import { type Harness, SHOP_ID, startHarness, waitFor } from "./harness.js";
 
 // The worker's coalescing window end to end: a burst of webhooks on few products, delivered while

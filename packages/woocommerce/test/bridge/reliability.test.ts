@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { FakeProduct } from "@neuroon/fake-woocommerce";
-import { signWooWebhookForTest } from "@neuroon/woocommerce";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WooBridge } from "../src/bridge.js";
-import { createJsonLineLogger } from "../src/logger.js";
+import type { WooBridge } from "../../src/bridge/bridge.js";
+import { createJsonLineLogger } from "../../src/bridge/logger.js";
+import { signWooWebhookForTest } from "../../src/index.js";
 import {
   API_KEY,
   type Harness,

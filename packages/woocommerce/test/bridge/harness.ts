@@ -10,11 +10,13 @@ import {
   generateCatalog,
   startFakeWooCommerce,
 } from "@neuroon/fake-woocommerce";
-import { createWooCatalogSource, createWooStoreReader } from "@neuroon/woocommerce";
-import { vi } from "vitest";
-import { createWooBridge, type WooBridge, type WooBridgeOptions } from "../src/bridge.js";
-import type { WooBridgeConfig } from "../src/config.js";
-import type { WebhookOutcome } from "../src/webhook-receiver.js";
+import { createWooBridge, type WooBridge, type WooBridgeOptions } from "../../src/bridge/bridge.js";
+import type { WooBridgeConfig } from "../../src/bridge/config.js";
+import type { WebhookOutcome } from "../../src/bridge/webhook-receiver.js";
+import { createWooCatalogSource, createWooStoreReader } from "../../src/index.js";
+
+// One polling wait for every suite: core's, bounded by NEUROON_TEST_TIMEOUT_MS.
+export { waitFor } from "@neuroon/core/testing";
 
 export const CONSUMER_KEY = "ck_test_0123456789abcdef";
 export const CONSUMER_SECRET = "cs_test_fedcba9876543210";
@@ -40,21 +42,6 @@ export async function freePort(): Promise<number> {
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), "woo-bridge-"));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-/** Polls `check` until it returns a truthy value (vitest's `vi.waitFor`) or the timeout passes. */
-export function waitFor<T>(
-  check: () => T | Promise<T>,
-  { timeoutMs = 10_000, intervalMs = 20, what = "condition" } = {},
-): Promise<NonNullable<T>> {
-  return vi.waitFor(
-    async () => {
-      const value = await check();
-      if (!value) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-      return value as NonNullable<T>;
-    },
-    { timeout: timeoutMs, interval: intervalMs },
-  );
 }
 
 export interface Harness {

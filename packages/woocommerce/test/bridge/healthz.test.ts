@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
-import { DATABASE_FILE_NAME } from "../src/bridge.js";
+import { DATABASE_FILE_NAME } from "../../src/bridge/resources.js";
 import { startHarness } from "./harness.js";
 
 describe("/healthz", () => {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ChangeInput, ChangeQueue, SyncStateStore } from "@neuroon/core";
-import { toWooGmt, type WooStoreReader } from "@neuroon/woocommerce";
+import { orderChange } from "../conversions.js";
+import { toWooGmt, type WooStoreReader } from "../reader.js";
 import type { BridgeStore } from "./bridge-store.js";
-import { orderChange } from "./order-conversions.js";
 
 /** State-store meta key of the products high-water mark (GMT, `YYYY-MM-DDTHH:MM:SS`). */
 export const POLL_PRODUCTS_META_KEY = "woocommerce:poll:products-modified-after";

@@ -3,13 +3,13 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type ChangeInput, openSqliteQueue, type SqliteChangeQueue } from "@neuroon/core";
-import { signWooWebhookForTest } from "@neuroon/woocommerce";
 import fc from "fast-check";
 import { request } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BridgeStore } from "../src/bridge-store.js";
-import { SILENT_LOGGER } from "../src/logger.js";
-import { createWebhookHandler, type WebhookOutcome } from "../src/webhook-receiver.js";
+import { BridgeStore } from "../../src/bridge/bridge-store.js";
+import { SILENT_LOGGER } from "../../src/bridge/logger.js";
+import { createWebhookHandler, type WebhookOutcome } from "../../src/bridge/webhook-receiver.js";
+import { signWooWebhookForTest } from "../../src/index.js";
 import { postWebhook, tempDir, WEBHOOK_SECRET } from "./harness.js";
 
 // PHP's wp_json_encode: escaped slashes and \uXXXX, which JSON.stringify does not reproduce.
