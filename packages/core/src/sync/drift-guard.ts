@@ -65,12 +65,15 @@ export class DriftGuard {
     }
     if (lowest === undefined) return pending;
     const ledger = await this.#loadLedger(run);
-    const overlapMs = this.#driftOverlapMs();
-    if (!run.driftScanned || (ledger !== undefined && lowest - overlapMs < ledger.scannedFrom)) {
+    // What an initial load wrote is the baseline (see DriftLedger.baselineUntil): no scan goes
+    // back into it, even when the lag measured since has grown and widens a loaded product's
+    // window past the ledger's coverage.
+    const needed = Math.max(lowest - this.#driftOverlapMs(), ledger?.baselineUntil ?? -Infinity);
+    if (!run.driftScanned || (ledger !== undefined && needed < ledger.scannedFrom)) {
       const candidates = pending
         .filter((item) => item.record?.snapshot !== undefined)
         .map((item) => item.product.externalId);
-      await this.#scanDrift(lowest - overlapMs, run, signal, candidates);
+      await this.#scanDrift(needed, run, signal, candidates);
     }
     const drifted = run.ledger?.drifted ?? {};
     const keep: Pending[] = [];
