@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sleep } from "@neuroon/core";
-import { withPostgresSchemaLock } from "@neuroon/core/postgres";
+import { createPostgresPool, withPostgresSchemaLock } from "@neuroon/core/postgres";
 import type { Pool } from "pg";
 import type { WebhookDeliveryLog } from "./delivery-log.js";
 import type { OfflineTokenStore, StoredOfflineToken } from "./offline-tokens.js";
@@ -68,11 +68,10 @@ export async function openPostgresShopifyStore(
   if (!pool) {
     if (!options.connectionString)
       throw new TypeError("openPostgresShopifyStore needs a connectionString or a pool.");
-    const pg = (await import("pg")).default;
-    pool = new pg.Pool({
-      connectionString: options.connectionString,
-      max: options.maxConnections ?? 5,
-    });
+    pool = await createPostgresPool(
+      { connectionString: options.connectionString, max: options.maxConnections ?? 5 },
+      "openPostgresShopifyStore",
+    );
   }
   const db = pool;
   try {

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitFor } from "@neuroon/core/testing";
 import type { FakeShopify } from "@neuroon/fake-shopify";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createOfflineTokens,
@@ -180,5 +182,34 @@ describe.each(["sqlite", "postgres"] as const)("%s store shared by several handl
       expect(persisted?.refreshToken).toBeDefined();
       expect(persisted?.refreshToken).not.toBe(installed?.refreshToken);
     });
+  });
+});
+
+describe("postgres store when PostgreSQL drops its connections", () => {
+  it("does not crash the process, and the next call reconnects", async () => {
+    const database = await createTestDatabase();
+    const store = await openPostgresShopifyStore({ connectionString: database.url });
+    try {
+      await store.tokens.load(SHOP);
+      expect(store.pool.idleCount).toBeGreaterThan(0);
+      // A restart or failover ends every session; an idle pooled client then emits "error" on
+      // the pool, which would be an uncaught exception (the test run fails) with no listener.
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        );
+      } finally {
+        await admin.end();
+      }
+      await waitFor(() => store.pool.totalCount === 0, {
+        what: "the pool to drop its dead clients",
+      });
+      expect(await store.tokens.load(SHOP)).toBeUndefined();
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });

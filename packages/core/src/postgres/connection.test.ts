@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { waitFor } from "../testing/wait-for.js";
-import { withPostgresSchemaLock } from "./connection.js";
+import { createPostgresPool, withPostgresSchemaLock } from "./connection.js";
 
 // The machine's PostgreSQL, as in the queue and state store tests.
 const CONNECTION_STRING =
@@ -50,5 +50,22 @@ describe("withPostgresSchemaLock", () => {
     ).rejects.toThrow("after the DDL");
     const { rows } = await pool.query("SELECT to_regclass($1) AS found", [table]);
     expect(rows[0]).toEqual({ found: null });
+  });
+});
+
+describe("createPostgresPool", () => {
+  it("survives PostgreSQL ending its idle connections: no uncaught error, the next query reconnects", async () => {
+    const own = await createPostgresPool({ connectionString: CONNECTION_STRING, max: 2 });
+    try {
+      const { rows } = await own.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      expect(own.idleCount).toBe(1);
+      // As a restart or failover would: the idle client's socket closes and it emits "error",
+      // an uncaught exception (this run fails) without the pool's listener.
+      await pool.query("SELECT pg_terminate_backend($1)", [rows[0]?.pid]);
+      await waitFor(() => own.totalCount === 0);
+      expect((await own.query<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await own.end();
+    }
   });
 });

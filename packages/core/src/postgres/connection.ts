@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from "pg";
+import type { Pool, PoolClient, PoolConfig } from "pg";
 
 /** How the PostgreSQL stores reach the database: a pool to share, or a URL to open their own. */
 export interface PostgresConnectionOptions {
@@ -38,6 +38,39 @@ const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]);
 const MAX_TRANSACTION_ATTEMPTS = 5;
 
 /**
+ * A `pg` pool that survives PostgreSQL dropping its connections (a restart, a failover, an idle
+ * timeout): an idle client that loses its server emits "error" on the pool, which, unobserved,
+ * is an uncaught exception that ends the process. Here it is observed; the pool discards the
+ * client, and the next query connects afresh (or rejects on its own while the server is down).
+ * `pg` is an optional peer dependency of `@neuroon/core`, loaded here on first use; a missing
+ * install gets a message naming `owner` and what to add.
+ *
+ * @example
+ * ```ts
+ * import { createPostgresPool } from "@neuroon/core/postgres";
+ *
+ * const pool = await createPostgresPool({ connectionString: process.env.DATABASE_URL, max: 5 });
+ * ```
+ */
+export async function createPostgresPool(
+  config: PoolConfig,
+  owner = "@neuroon/core/postgres",
+): Promise<Pool> {
+  let pg: typeof import("pg").default;
+  try {
+    pg = (await import("pg")).default;
+  } catch (error) {
+    throw new Error(
+      `${owner} needs the "pg" package, an optional peer dependency of @neuroon/core: install it with \`npm install pg\``,
+      { cause: error },
+    );
+  }
+  const pool = new pg.Pool(config);
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+/**
  * Validates the options and opens (or adopts) the pool. `pg` is an optional peer dependency, so it
  * is loaded here, on first use, and a missing install gets a message that says what to add.
  */
@@ -58,22 +91,13 @@ export async function openPostgresHandle(
       `${owner} needs a \`pool\` (a pg Pool to share) or a \`connectionString\` such as postgres://user@host:5432/db`,
     );
   }
-  let pg: typeof import("pg").default;
-  try {
-    pg = (await import("pg")).default;
-  } catch (error) {
-    throw new Error(
-      `${owner} needs the "pg" package, an optional peer dependency of @neuroon/core: install it with \`npm install pg\``,
-      { cause: error },
-    );
-  }
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-  });
-  // An idle client that loses its server emits "error" on the pool; unobserved, it would crash
-  // the process. The next query gets a fresh connection and rejects on its own if there is none.
-  pool.on("error", () => undefined);
+  const pool = await createPostgresPool(
+    {
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    },
+    owner,
+  );
   return { pool, ownsPool: true, schemaSql, schema };
 }
 

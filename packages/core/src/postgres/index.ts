@@ -14,6 +14,7 @@ export {
   PostgresSyncStateStore,
 } from "../state/postgres-state-store.js";
 export {
+  createPostgresPool,
   DEFAULT_POSTGRES_SCHEMA,
   type PostgresConnectionOptions,
   withPostgresSchemaLock,

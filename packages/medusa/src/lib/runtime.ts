@@ -10,8 +10,12 @@ import {
   type SyncStateStore,
   type SyncSummary,
 } from "@neuroon/core";
-import { createPostgresQueue, createPostgresStateStore } from "@neuroon/core/postgres";
-import pg from "pg";
+import {
+  createPostgresPool,
+  createPostgresQueue,
+  createPostgresStateStore,
+} from "@neuroon/core/postgres";
+import type { PoolConfig } from "pg";
 import { MedusaCatalogSource } from "./catalog-source";
 import type { ResolvedNeuroonOptions } from "./options";
 import { PLUGIN_VERSION } from "./version";
@@ -25,7 +29,7 @@ export interface NeuroonStorage {
 
 /** How Medusa reaches its database: `pg` client settings (URL, SSL…) and the schema. */
 export interface MedusaDatabase {
-  connection: pg.PoolConfig;
+  connection: PoolConfig;
   schema: string | undefined;
 }
 
@@ -42,9 +46,10 @@ export async function openPostgresStorage(
   shopId: string,
 ): Promise<NeuroonStorage> {
   // allowExitOnIdle: `medusa exec` scripts end when their work does, not 10 s later.
-  const pool = new pg.Pool({ ...database.connection, max: POOL_SIZE, allowExitOnIdle: true });
-  // An idle client losing its server emits "error" on the pool; the next query reconnects.
-  pool.on("error", () => undefined);
+  const pool = await createPostgresPool(
+    { ...database.connection, max: POOL_SIZE, allowExitOnIdle: true },
+    "@neuroon/medusa",
+  );
   const schema = database.schema ? { schema: database.schema } : {};
   try {
     const [queue, state] = await Promise.all([
@@ -79,7 +84,7 @@ export function medusaDatabaseOf(pgConnection: unknown): MedusaDatabase {
     return { connection: { connectionString: connection }, schema: schema as string | undefined };
   }
   if (typeof connection === "object" && connection !== null) {
-    return { connection: connection as pg.PoolConfig, schema: schema as string | undefined };
+    return { connection: connection as PoolConfig, schema: schema as string | undefined };
   }
   throw new Error(
     "@neuroon/medusa: Medusa's database connection (__pg_connection__) has no connection settings; the plugin keeps its sync queue in Medusa's PostgreSQL database and cannot start without it",
