@@ -13,6 +13,7 @@ import { FakeStore, generateCatalog } from "../../packages/fake-woocommerce/dist
 import { mapShopifyProduct } from "../../packages/shopify/dist/index.js";
 import { buildWooCategoryLookup, mapWooProduct } from "../../packages/woocommerce/dist/index.js";
 import { machine } from "../sync/common.mjs";
+import { descriptionHtml } from "./descriptions.mjs";
 
 // The Medusa plugin is built by Medusa's tooling into CommonJS under .medusa/server.
 const { mapProduct: mapMedusaProduct } = createRequire(import.meta.url)(
@@ -25,26 +26,6 @@ const ROUNDS = 30;
 const PRODUCTS = 1_000;
 const BATCH = 500;
 const NOW = Date.parse("2026-11-23T12:00:00Z");
-
-// The same ~0.9 KB description as bench/mapping/mapping.bench.mjs: its own text per product, with
-// a list, a table, a script, entities and a WordPress shortcode.
-function descriptionHtml(i) {
-  return `<p>Our <strong>Classic Organic T-Shirt ${i}</strong> is cut for an easy, relaxed fit
-and made to last wash after wash. The fabric is soft, breathable &amp; pre-shrunk.</p>
-<h3>Details of style TS-${i}</h3>
-<ul>
-  <li>100&nbsp;% organic cotton, ${160 + (i % 40)}&nbsp;g/m²</li>
-  <li>Ribbed crew neck with taped shoulder seams</li>
-  <li>Double-needle hems on sleeves and bottom</li>
-  <li>Printed neck label &ndash; no scratchy tags</li>
-</ul>
-[gallery ids="${i},${i + 1},${i + 2}"]
-<p>Care: machine wash cold with similar colours, tumble dry low, do not bleach. Iron on the reverse
-side. Made in Portugal in a <em>GOTS-certified</em> factory that pays a living wage.</p>
-<table><tr><th>Size</th><th>Chest (cm)</th></tr><tr><td>S</td><td>${90 + (i % 9)}</td></tr><tr><td>M</td><td>${100 + (i % 7)}</td></tr>
-<tr><td>L</td><td>${108 + (i % 5)}</td></tr></table><script>window.dataLayer = window.dataLayer || [];</script>
-<!-- wp:paragraph --><p>Free returns within ${14 + (i % 30)} days.</p>`;
-}
 
 /** The same text as plain text (Medusa stores `description` as plain text). */
 function descriptionPlain(i) {

@@ -19,6 +19,7 @@ import {
 } from "../../packages/core/dist/index.js";
 // WooCommerce descriptions carry shortcodes, which the WooCommerce adapter removes (core leaves `[…]`).
 import { WORDPRESS_SHORTCODES } from "../../packages/woocommerce/dist/index.js";
+import { descriptionHtml } from "./descriptions.mjs";
 
 const WORDPRESS_TEXT = { inlineMarkup: WORDPRESS_SHORTCODES };
 
@@ -40,28 +41,6 @@ const CATEGORIES = buildCategoryLookup([
   { id: 12, name: "T-Shirts", parentId: 11 },
   { id: 20, name: "Sale", parentId: 0 },
 ]);
-// Every product's description is its own string (its number, name and figures woven into the
-// text), so nothing keyed by the description could make a row look faster than a real catalogue.
-// Same structure and size as a typical WooCommerce description: ~0.9 KB with a list, a table, a
-// script, entities and a shortcode.
-function descriptionHtml(i) {
-  return `<p>Our <strong>Classic Organic T-Shirt ${i}</strong> is cut for an easy, relaxed fit
-and made to last wash after wash. The fabric is soft, breathable &amp; pre-shrunk.</p>
-<h3>Details of style TS-${i}</h3>
-<ul>
-  <li>100&nbsp;% organic cotton, ${160 + (i % 40)}&nbsp;g/m²</li>
-  <li>Ribbed crew neck with taped shoulder seams</li>
-  <li>Double-needle hems on sleeves and bottom</li>
-  <li>Printed neck label &ndash; no scratchy tags</li>
-</ul>
-[gallery ids="${i},${i + 1},${i + 2}"]
-<p>Care: machine wash cold with similar colours, tumble dry low, do not bleach. Iron on the reverse
-side. Made in Portugal in a <em>GOTS-certified</em> factory that pays a living wage.</p>
-<table><tr><th>Size</th><th>Chest (cm)</th></tr><tr><td>S</td><td>${90 + (i % 9)}</td></tr><tr><td>M</td><td>${100 + (i % 7)}</td></tr>
-<tr><td>L</td><td>${108 + (i % 5)}</td></tr></table><script>window.dataLayer = window.dataLayer || [];</script>
-<!-- wp:paragraph --><p>Free returns within ${14 + (i % 30)} days.</p>`;
-}
-
 // What a WooCommerce REST v3 product looks like to an adapter (the fields the mapping reads).
 function sourceProduct(i) {
   return {
