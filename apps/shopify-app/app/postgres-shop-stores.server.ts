@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { withPostgresSchemaLock } from "@neuroon/core/postgres";
-import pg from "pg";
+import {
+  createPostgresPool,
+  createPostgresQueue,
+  createPostgresStateStore,
+  withPostgresSchemaLock,
+} from "@neuroon/core/postgres";
 import { sharedShopStores } from "./shared-shop-stores.server.js";
 import type { ShopStoresBackend } from "./shop-stores.server.js";
 
@@ -15,43 +19,45 @@ const MAX_CONNECTIONS = 5;
  * domain) and sync state store (same name, scoped to the Neuroon shop id), so hosts sharing the
  * database share each shop's work, as they do on Redis. One pool serves every shop: the stores
  * are given it and leave it open when they close, so closing a shop's stores (uninstall) only
- * detaches them. `@neuroon/core/postgres` is loaded only on this path.
+ * detaches them.
  */
 export function postgresShopStores(databaseUrl: string): ShopStoresBackend {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: MAX_CONNECTIONS });
-  // An idle connection the server dropped must not crash the process; the next call reconnects.
-  pool.on("error", () => undefined);
-  const loading = import("@neuroon/core/postgres");
-  loading.catch(() => undefined);
-  const leasesReady = withPostgresSchemaLock(pool, LEASES_TABLE, async (client) => {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${LEASES_TABLE} (
+  const poolReady = createPostgresPool(
+    { connectionString: databaseUrl, max: MAX_CONNECTIONS },
+    "The Shopify app (DATABASE_URL)",
+  );
+  const leasesReady = poolReady.then(async (pool) => {
+    await withPostgresSchemaLock(pool, LEASES_TABLE, async (client) => {
+      await client.query(`CREATE TABLE IF NOT EXISTS ${LEASES_TABLE} (
       shop TEXT NOT NULL,
       job TEXT NOT NULL,
       holder TEXT NOT NULL,
       lease_until TIMESTAMPTZ NOT NULL,
       PRIMARY KEY (shop, job)
     )`);
+    });
+    return pool;
   });
   leasesReady.catch(() => undefined);
   const hostId = `${hostname()}:${process.pid}:${randomUUID()}`;
   const openQueue = async (shop: string) =>
-    (await loading).createPostgresQueue({ pool, name: shop });
+    createPostgresQueue({ pool: await poolReady, name: shop });
   const dropLeases = async (shop: string) => {
-    await leasesReady;
+    const pool = await leasesReady;
     await pool.query(`DELETE FROM ${LEASES_TABLE} WHERE shop = $1`, [shop]);
   };
   return sharedShopStores({
     async openStores(shop, neuroonShopId) {
-      const core = await loading;
+      const pool = await poolReady;
       return {
-        queue: await core.createPostgresQueue({ pool, name: shop }),
-        state: await core.createPostgresStateStore({ pool, name: shop, shopId: neuroonShopId }),
+        queue: await createPostgresQueue({ pool, name: shop }),
+        state: await createPostgresStateStore({ pool, name: shop, shopId: neuroonShopId }),
       };
     },
     openQueue,
     dropLeases,
     async claimPeriodicRun(shop, job, periodMs) {
-      await leasesReady;
+      const pool = await leasesReady;
       // A little under one period, so the next period's first tick finds it gone even when the
       // hosts' timers drift. The server's clock decides, so the hosts' clocks may disagree.
       const leaseMs = Math.max(1, Math.floor(periodMs * 0.9));
@@ -67,7 +73,8 @@ export function postgresShopStores(databaseUrl: string): ShopStoresBackend {
     },
     async close() {
       await leasesReady.catch(() => undefined);
-      await pool.end();
+      const pool = await poolReady.catch(() => undefined);
+      await pool?.end();
     },
   });
 }
